@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top: C shims → SeedAudio (I/O through the C libraries) → SeedDSP (pure
+// sample-buffer code) → SeedPipeline (composes them) → the `seed` executable (parsing and
+// presentation only). See ../shared/design/architecture.md.
+
+func shim(_ name: String, pkg: String?, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkg, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "seed",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "seed", targets: ["seed"]),
+        .library(name: "SeedAudio", targets: ["SeedAudio"]),
+        .library(name: "SeedDSP", targets: ["SeedDSP"]),
+        .library(name: "SeedPipeline", targets: ["SeedPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
+        shim("CLame", pkg: nil, apt: "libmp3lame-dev"), // lame ships no .pc file
+        shim("CSoxr", pkg: "soxr", apt: "libsoxr-dev"),
+        shim("CSampleRate", pkg: "samplerate", apt: "libsamplerate0-dev"),
+        shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
+        .target(name: "SeedDSP"),
+        .target(name: "SeedAudio",
+                dependencies: ["SeedDSP", "CSndfile", "CLame", "CSoxr", "CSampleRate", "CEbur128"]),
+        .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP"]),
+        .executableTarget(name: "seed", dependencies: [
+            "SeedPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SeedDSPTests", dependencies: ["SeedDSP"]),
+        .testTarget(name: "SeedAudioTests", dependencies: ["SeedAudio", "SeedDSP"]),
+        .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline"]),
+        .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Errors from reading, writing and converting audio; each carries a one-line message for the user.
+public enum AudioError: Error, Equatable, CustomStringConvertible {
+    case fileNotFound(String)
+    case emptyFile(String)
+    case unreadable(String, reason: String)
+    case unsupportedFormat(String, detail: String)
+    case truncated(String, readableSeconds: Double)
+    case nonFiniteSamples(String, atSeconds: Double)
+    case unsupportedSampleRate(Int)
+    case unsupportedChannelCount(Int)
+    case decoderFailed(String, reason: String)
+    case writeFailed(String, reason: String)
+    case diskFull(String)
+    case outputExists(String)
+    case outputIsInput(String)
+    case encoderFailed(String)
+    case resamplerFailed(String)
+    case doesNotFit(String)
+
+    public var description: String { message }
+
+    /// The one-line message shown to the user.
+    public var message: String {
+        switch self {
+        case .fileNotFound(let p): return "\(p): no such file"
+        case .emptyFile(let p): return "\(p): the file is empty (0 bytes)"
+        case .unreadable(let p, let r): return "\(p): cannot read audio: \(r)"
+        case .unsupportedFormat(let p, let d): return "\(p): \(d)"
+        case .truncated(let p, let s):
+            return "\(p): the file is truncated or corrupt (only \(String(format: "%.2f", s)) s readable)"
+        case .nonFiniteSamples(let p, let s):
+            return "\(p): contains NaN or infinite samples (first at \(String(format: "%.3f", s)) s)"
+        case .unsupportedSampleRate(let r):
+            return "sample rate \(r) Hz is not supported (8000 to 384000 Hz)"
+        case .unsupportedChannelCount(let c):
+            return "\(c) channels are not supported (1 to 8)"
+        case .decoderFailed(let p, let r): return "\(p): decoding failed: \(r)"
+        case .writeFailed(let p, let r): return "\(p): cannot write: \(r)"
+        case .diskFull(let p): return "\(p): no space left on the device (nothing was written)"
+        case .outputExists(let p): return "\(p) already exists (use --force to replace it)"
+        case .outputIsInput(let p): return "\(p) is the input file; seed never overwrites its input"
+        case .encoderFailed(let r): return "encoder failed: \(r)"
+        case .resamplerFailed(let r): return "resampler failed: \(r)"
+        case .doesNotFit(let r): return r
+        }
+    }
+
+    /// Maps a C `errno` from a failed write to the right case.
+    static func fromWriteErrno(_ code: Int32, path: String) -> AudioError {
+        if code == ENOSPC || code == EDQUOT || code == EFBIG { return .diskFull(path) }
+        return .writeFailed(path, reason: String(cString: strerror(code)))
+    }
+}
+
+/// Sample rates and channel counts seed accepts anywhere in the chain.
+public enum AudioLimits {
+    public static let sampleRates = 8_000...384_000
+    public static let channels = 1...8
+
+    /// Throws when a stream's shape is outside what seed supports.
+    public static func check(sampleRate: Int, channels: Int) throws {
+        guard Self.sampleRates.contains(sampleRate) else { throw AudioError.unsupportedSampleRate(sampleRate) }
+        guard Self.channels.contains(channels) else { throw AudioError.unsupportedChannelCount(channels) }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SeedAudio
+import SeedPipeline
+
+/// Options every command shares.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print a JSON object on stdout instead of text (for scripts).")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no summary line.")
+    var quiet = false
+}
+
+/// Options of commands that write a file.
+struct WriteOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output file (default: next to the input). Its extension picks the format: .wav, .flac or .mp3.")
+    var output: String?
+
+    @Flag(help: "Replace the output if it exists (never the input).")
+    var force = false
+}
+
+/// Options that choose how sample rates are converted.
+struct ResamplerOptions: ParsableArguments {
+    @Option(help: "Resampler quality: vhq, hq or mq.")
+    var quality: ResampleQuality = .hq
+
+    @Option(help: "Resampler engine: soxr (fast, default) or libsamplerate.")
+    var engine: ResamplerEngine = .soxr
+
+    var options: ResampleOptions { ResampleOptions(engine: engine, quality: quality) }
+}
+
+extension ResampleQuality: ExpressibleByArgument {}
+extension ResamplerEngine: ExpressibleByArgument {}
+
+/// Writes a Codable value as pretty JSON on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    FileHandle.standardOutput.write(try encoder.encode(value))
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Prints the line a human sees after an encode.
+func printSummary(_ s: EncodeSummary) {
+    var line = "\(s.output): \(formatBytes(s.bytes)), \(s.sampleRate) Hz, \(s.channels) ch, \(s.mode)"
+    if let budget = s.maxBytes { line += String(format: " (%.0f%% of %@)", 100 * Double(s.bytes) / Double(budget), formatBytes(budget)) }
+    print(line)
+}

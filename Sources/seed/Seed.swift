@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import SeedAudio
+
+@main
+struct Seed: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Turn messy recordings into short, clean seed clips for AI music generators.",
+        discussion: """
+        Durations: 30s, 1m30s, 90, 00:01:30, 500ms. Sizes: 200MB, 500M, 1.5GB (K/M/G and KB/MB/GB are \
+        powers of 1000; KiB/MiB/GiB powers of 1024).
+        Exit codes: 0 ok, 64 usage, 65 bad input audio, 66 input missing, 67 does not fit the size \
+        budget, 70 internal error, 73 output cannot be created, 74 write failed or disk full, 130 interrupted.
+        """,
+        version: version,
+        subcommands: [InfoCommand.self, ResampleCommand.self, EncodeCommand.self]
+    )
+
+    static func main() {
+        Interrupts.install()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
