@@ -35,10 +35,11 @@ let package = Package(
             "SeedPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SeedDSPTests", dependencies: ["SeedDSP"]),
-        .testTarget(name: "SeedAudioTests", dependencies: ["SeedAudio", "SeedDSP"]),
-        .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline"]),
-        .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline"]),
+        .target(name: "SeedTestSupport", dependencies: ["SeedAudio"], path: "Tests/SeedTestSupport"),
+        .testTarget(name: "SeedDSPTests", dependencies: ["SeedDSP", "SeedTestSupport"]),
+        .testTarget(name: "SeedAudioTests", dependencies: ["SeedAudio", "SeedDSP", "SeedTestSupport"]),
+        .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline", "SeedTestSupport"]),
+        .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline", "SeedTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

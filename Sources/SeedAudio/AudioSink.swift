@@ -19,11 +19,12 @@ public enum PCMDepth: String, Sendable, Codable {
     public var bytesPerSample: Int { self == .int16 ? 2 : (self == .int24 ? 3 : 4) }
 }
 
-/// How an MP3 is encoded: constant bitrate, LAME VBR quality 0 (best) to 9, or average bitrate.
+/// How an MP3 is encoded: constant bitrate, LAME VBR quality 0 (best) to 9, or average bitrate
+/// with a hard floor (no frame below `minKbps`, so it is never smaller than that CBR step).
 public enum Mp3Mode: Sendable, Equatable, Codable {
     case cbr(kbps: Int)
     case vbr(quality: Int)
-    case abr(kbps: Int)
+    case abr(kbps: Int, minKbps: Int)
 }
 
 /// Everything an encoder needs besides the samples.

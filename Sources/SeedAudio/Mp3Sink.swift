@@ -40,9 +40,11 @@ public final class Mp3Sink: AudioSink {
         case .vbr(let q):
             lame_set_VBR(gf, vbr_default)
             lame_set_VBR_quality(gf, Float(q))
-        case .abr(let kbps):
+        case .abr(let kbps, let minKbps):
             lame_set_VBR(gf, vbr_abr)
             lame_set_VBR_mean_bitrate_kbps(gf, Int32(kbps))
+            lame_set_VBR_min_bitrate_kbps(gf, Int32(minKbps))
+            lame_set_VBR_hard_min(gf, 1)
         }
         lame_set_bWriteVbrTag(gf, 1)
         id3tag_init(gf)

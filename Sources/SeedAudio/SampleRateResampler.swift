@@ -25,12 +25,35 @@ public final class SampleRateResampler: Resampler {
         if state == nil || err != 0 { throw AudioError.resamplerFailed(String(cString: src_strerror(err))) }
     }
 
+    private var framesIn = 0
+    private var framesOut = 0
+
     public func process(_ input: UnsafeBufferPointer<Float>, frames: Int) throws -> UnsafeBufferPointer<Float> {
-        try run(input.baseAddress, frames: frames, end: false)
+        framesIn += frames
+        let out = try run(input.baseAddress, frames: frames, end: false)
+        framesOut += out.count / channels
+        return out
     }
 
+    /// libsamplerate's own end-of-input leaves part of the filter's tail inside; pushing half a
+    /// filter's worth of silence through first brings all of it out, then the output is cut to
+    /// exactly round(input × ratio) frames, as soxr gives.
     public func flush() throws -> UnsafeBufferPointer<Float> {
-        try run(nil, frames: 0, end: true)
+        let expected = Int((Double(framesIn) * ratio).rounded())
+        let zeros = [Float](repeating: 0, count: 4096 * channels)
+        var tail: [Float] = []
+        var pushes = 0
+        while framesOut + tail.count / channels < expected && pushes < 64 {
+            let out = try zeros.withUnsafeBufferPointer { try run($0.baseAddress, frames: 4096, end: false) }
+            tail.append(contentsOf: out)
+            pushes += 1
+        }
+        let keep = max(0, expected - framesOut)
+        tail.removeLast(max(0, tail.count - keep * channels))
+        framesOut += tail.count / channels
+        out.reserve(samples: max(1, tail.count))
+        tail.withUnsafeBufferPointer { out.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        return out.view(tail.count)
     }
 
     /// libsamplerate may stop before consuming all input when the output is full; loop until done.

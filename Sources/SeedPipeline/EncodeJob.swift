@@ -104,7 +104,7 @@ extension EncodeJob {
         case .mp3:
             switch s.mp3 {
             case .cbr(let k): return "\(k) kbit/s CBR"
-            case .abr(let k): return "\(k) kbit/s ABR"
+            case .abr(let k, _): return "\(k) kbit/s ABR"
             case .vbr(let q): return "VBR V\(q)"
             }
         case .wav, .flac: return "\(s.depth.rawValue)-bit PCM"

@@ -57,7 +57,8 @@ public struct EncodePlan: Sendable {
 /// every frame of a CBR stream is floor(144000·kbps/rate) bytes (72000 for MPEG-2), plus one
 /// padding byte; the frame count follows from the sample count, LAME's 576-sample encoder delay,
 /// its end padding and the Xing info frame. Between CBR steps (up to 25% apart) an ABR encode aimed
-/// just under the budget uses it better; its bytes are counted and the CBR step is the fallback.
+/// just under the budget, with a hard floor at the lower step, uses it better (on music LAME's ABR
+/// lands within a few percent of its target); its bytes are counted and the CBR step is the fallback.
 public enum EncodePlanner {
     /// Bytes reserved for the ID3v2 tag and container headers.
     static let tagReserve: Int64 = 2048
@@ -74,11 +75,13 @@ public enum EncodePlanner {
 
     // MARK: MP3
 
-    /// The LAME output rate for a stream at `rate` (or the requested rate).
-    public static func mp3Rate(for rate: Int) -> Int {
-        if Mp3Sink.sampleRates.contains(rate) { return rate }
+    /// The LAME output rate for a stream at `rate`. Only MPEG-1 rates (32-48 kHz) by default:
+    /// decoders (mpg123, ffmpeg) apply the LAME tag's gapless trim to MPEG-1 only, so MPEG-2 files
+    /// come back up to three frames longer. An explicitly requested rate is kept.
+    public static func mp3Rate(for rate: Int, requested: Bool = false) -> Int {
+        if requested && Mp3Sink.sampleRates.contains(rate) { return rate }
         if rate > 48_000 { return rate % 11_025 == 0 ? 44_100 : 48_000 }
-        return Mp3Sink.sampleRates.first { $0 >= rate } ?? 48_000
+        return [32_000, 44_100, 48_000].first { $0 >= rate } ?? 48_000
     }
 
     /// Largest possible size of a CBR MP3 of `frames` frames at `rate` (output rate).
@@ -91,8 +94,9 @@ public enum EncodePlanner {
         return mp3Frames * frameBytes + tagReserve
     }
 
-    /// The half rate used for bitrates below 64 kbit/s (MPEG-2), where a narrower band sounds better.
-    static func lowRate(for rate: Int) -> Int { rate >= 32_000 ? rate / 2 : rate }
+    /// The rate used for bitrates below 64 kbit/s: 32 kHz, the lowest MPEG-1 rate, where LAME's
+    /// narrow low-pass costs nothing audible and gapless decoding still holds.
+    static func lowRate(for rate: Int) -> Int { rate >= 32_000 ? 32_000 : rate }
 
     /// The CBR ladder from best to worst, each with its output rate.
     static func mp3Ladder(rate: Int) -> [(kbps: Int, rate: Int)] {
@@ -110,7 +114,7 @@ public enum EncodePlanner {
     }
 
     static func planMp3(_ r: EncodeRequest, input: StreamShape, channels: Int) throws -> EncodePlan {
-        let rate = mp3Rate(for: r.sampleRate ?? input.sampleRate)
+        let rate = mp3Rate(for: r.sampleRate ?? input.sampleRate, requested: r.sampleRate != nil)
         func settings(_ mode: Mp3Mode, _ rate: Int) -> EncoderSettings {
             EncoderSettings(format: .mp3, sampleRate: rate, channels: channels, mp3: mode)
         }
@@ -138,18 +142,24 @@ public enum EncodePlanner {
         }
         // The next CBR step is too big and this one wastes the budget: aim an ABR encode between them.
         let usable = Double(budget - tagReserve) * 8 / input.seconds / 1000
-        let abrRate = usable >= 64 ? rate : lowRate(for: rate)
-        let target = min(ceiling, Int(usable * 0.95))
-        return EncodePlan(settings: settings(.abr(kbps: target), abrRate), provenMaxBytes: nil, fallback: cbr,
-                          reason: "\(target) kbit/s ABR at \(abrRate) Hz, aimed under \(formatBytes(budget)) (fallback \(best.kbps) kbit/s CBR)")
+        let target = min(ceiling, Int(usable * 0.97))
+        return EncodePlan(settings: settings(.abr(kbps: target, minKbps: best.kbps), best.rate),
+                          provenMaxBytes: nil, fallback: cbr,
+                          reason: "\(target) kbit/s ABR at \(best.rate) Hz, aimed under \(formatBytes(budget)) (fallback \(best.kbps) kbit/s CBR)")
     }
 
     static func trimAdvice(budget: Int64, input: StreamShape, rate: Int) -> String {
-        let perSecond = Double(mp3MaxBytes(frames: Int64(rate) * 100, rate: rate, kbps: lowestMp3Kbps)) / 100
-        let fits = max(0, Double(budget - tagReserve) / perSecond)
-        let trim = max(0.1, input.seconds - fits)
+        // The longest stream that still fits, found on the same bound the plan uses, so trimming
+        // the advised amount is guaranteed to fit.
+        var lo: Int64 = 0, hi = frames(input, at: rate)
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if mp3MaxBytes(frames: mid, rate: rate, kbps: lowestMp3Kbps) <= budget { lo = mid } else { hi = mid - 1 }
+        }
+        let fits = Double(lo) / Double(rate)
+        let trim = ((input.seconds - fits) * 10).rounded(.up) / 10
         return String(format: "%@ does not fit %.1f s of audio even at %d kbit/s MP3; it holds about %.1f s, so trim at least %.1f s",
-                      formatBytes(budget), input.seconds, lowestMp3Kbps, fits, trim)
+                      formatBytes(budget), input.seconds, lowestMp3Kbps, fits, max(0.1, trim))
     }
 
     // MARK: WAV and FLAC

@@ -1,0 +1,54 @@
+import SeedDSP
+import SeedTestSupport
+import XCTest
+
+final class DownmixTests: XCTestCase {
+    private func mix(_ input: [Float], channels: Int, to target: DownmixTarget) -> [Float] {
+        let m = downmixMatrix(channels: channels, to: target)
+        let frames = input.count / channels
+        var out = [Float](repeating: 0, count: frames * m.count)
+        input.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer { downmix(i, frames: frames, matrix: m, into: $0) } }
+        return out
+    }
+
+    func testMonoIsTheMeanOfAllChannels() {
+        let out = mix([0.2, 0.4, -0.6, 0.0, 1.0, 1.0], channels: 3, to: .mono)
+        XCTAssertEqual(out[0], 0.0, accuracy: 1e-6)
+        XCTAssertEqual(out[1], 2.0 / 3.0, accuracy: 1e-6)
+    }
+
+    func testFivePointOneToStereoFollowsBS775AndDropsLFE() {
+        // One frame per channel, only that channel active (L R C LFE Ls Rs).
+        var gains: [[Float]] = []
+        for c in 0..<6 {
+            var frame = [Float](repeating: 0, count: 6)
+            frame[c] = 1
+            gains.append(mix(frame, channels: 6, to: .stereo))
+        }
+        let norm = gains[0][0]
+        XCTAssertEqual(gains[0][1], 0)                                   // L only left
+        XCTAssertEqual(gains[1][0], 0)                                   // R only right
+        XCTAssertEqual(gains[2][0] / norm, 0.7071, accuracy: 1e-3)       // C at -3 dB in both
+        XCTAssertEqual(gains[2][1] / norm, 0.7071, accuracy: 1e-3)
+        XCTAssertEqual(gains[3], [0, 0])                                  // LFE dropped
+        XCTAssertEqual(gains[4][0] / norm, 0.7071, accuracy: 1e-3)       // Ls left
+        XCTAssertEqual(gains[5][1] / norm, 0.7071, accuracy: 1e-3)       // Rs right
+    }
+
+    func testFullScaleInEveryChannelCannotClip() {
+        for channels in 3...8 {
+            let out = mix([Float](repeating: 1, count: channels * 4), channels: channels, to: .stereo)
+            XCTAssertLessThanOrEqual(out.max()!, 1.0001, "\(channels) channels")
+            XCTAssertGreaterThan(out.min()!, 0.5, "\(channels) channels keep their level")
+        }
+    }
+
+    func testNonFiniteSamplesAreFound() {
+        var x = Signals.sine(440, rate: 8000, seconds: 0.1)
+        x.withUnsafeBufferPointer { XCTAssertNil(firstNonFiniteSample($0)) }
+        x[123] = .nan
+        x.withUnsafeBufferPointer { XCTAssertEqual(firstNonFiniteSample($0), 123) }
+        x[123] = 0; x[700] = -.infinity
+        x.withUnsafeBufferPointer { XCTAssertEqual(firstNonFiniteSample($0), 700) }
+    }
+}
