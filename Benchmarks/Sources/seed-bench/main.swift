@@ -1,0 +1,61 @@
+import Foundation
+import SeedAudio
+import SeedPipeline
+
+// In-process timings of the library steps on one file (default: a 3-minute stereo WAV made by
+// compare.sh): decode, resample with each engine, MP3 encode. Median of 5 runs after a warm-up.
+
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+func time(_ label: String, runs: Int = 5, _ body: () throws -> Void) rethrows {
+    try body()  // warm-up: page cache, lazy library init
+    var t: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        t.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    print(String(format: "| %@ | %.3f |", label, median(t)))
+}
+
+/// A sink that only counts, so a step's cost is measured without the file write.
+final class NullSink: AudioSink {
+    var frames = 0
+    func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws { self.frames += frames }
+    func finish() throws {}
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    print("usage: seed-bench FILE.wav [OUT_DIR]")
+    exit(64)
+}
+let input = args[1]
+let outDir = args.count > 2 ? args[2] : NSTemporaryDirectory()
+let info = try AudioOpener.open(input).info
+print("input: \(input), \(info.sampleRate) Hz, \(info.channels) ch, \(String(format: "%.1f", info.durationSeconds ?? 0)) s")
+print("| step (in-process) | seconds |")
+print("|---|---|")
+let target = info.sampleRate == 48000 ? 44100 : 48000
+func settings(_ rate: Int, _ format: OutputFormat = .wav) -> EncoderSettings {
+    EncoderSettings(format: format, sampleRate: rate, channels: info.channels, mp3: .cbr(kbps: 192))
+}
+try time("decode to float") {
+    let src = try AudioOpener.open(input)
+    try transcode(src, into: NullSink(), settings: settings(info.sampleRate))
+}
+for engine in ResamplerEngine.allCases {
+    for quality in [ResampleQuality.hq, .vhq] {
+        try time("resample \(info.sampleRate)→\(target) \(engine) \(quality) (decode included)") {
+            let src = try AudioOpener.open(input)
+            try transcode(src, into: NullSink(), settings: settings(target),
+                          resample: ResampleOptions(engine: engine, quality: quality))
+        }
+    }
+}
+try time("MP3 192k CBR encode (decode included)") {
+    let src = try AudioOpener.open(input)
+    let path = outDir + "/seed-bench.mp3"
+    try transcode(src, into: try Mp3Sink(path: path, settings: settings(info.sampleRate, .mp3)), settings: settings(info.sampleRate, .mp3))
+}
+try time("loudness + true peak scan (decode included)") { _ = try scanInfo(path: input) }

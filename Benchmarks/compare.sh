@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Times seed against sox, ffmpeg and lame on the same jobs, in the same go, on a 3-minute stereo
+# 44.1 kHz file of real music, and prints seed/peer ratios (below 1: seed is faster).
+# With --memory it also measures seed's peak RSS on 1-minute and 60-minute 48 kHz stereo inputs.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+bash scripts/setup.sh >/dev/null
+need=()
+for t in sox ffmpeg lame; do command -v $t >/dev/null || need+=($t); done
+dpkg-query -W -f='${Status}' libsox-fmt-mp3 2>/dev/null | grep -q "ok installed" || need+=(libsox-fmt-mp3)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+(cd "$here" && swift build -c release --product seed-bench 2>&1 | grep -E "error|Compiling|Build complete" | tail -1)
+seed="$root/.build/release/seed"
+bench="$here/.build/release/seed-bench"
+work="$here/out"
+mkdir -p "$work"
+
+# A 3-minute stereo input: the bundled Vibe Ace (CC BY) looped three times.
+song="$root/testdata/recordings/Kevin_MacLeod_-_Vibe_Ace.hq.ogg"
+if [ ! -f "$work/in.wav" ]; then
+  ffmpeg -v error -y -stream_loop 2 -i "$song" -t 180 -ar 44100 -ac 2 -c:a pcm_s16le "$work/in.wav"
+  ffmpeg -v error -y -i "$work/in.wav" "$work/in.flac"
+  lame --quiet -b 192 "$work/in.wav" "$work/in.mp3"
+fi
+
+echo "## In-process (library only)"
+"$bench" "$work/in.wav" "$work"
+echo
+echo "## Whole commands, process start included (median of 5 after a warm-up)"
+python3 "$here/timeit.py" "$work" "$seed"
+
+if [ "${1:-}" = "--memory" ]; then
+  echo
+  echo "## Peak memory, streaming (resample 48k→44.1k + MP3 encode; resample to FLAC)"
+  for mins in 1 60; do
+    f="$work/long_${mins}m.wav"
+    [ -f "$f" ] || ffmpeg -v error -y -f lavfi -i "anoisesrc=c=pink:a=0.2:r=48000:d=$((mins * 60))" \
+                      -f lavfi -i "sine=f=330:r=48000:d=$((mins * 60))" -filter_complex amix=inputs=2 -ac 2 -c:a pcm_s16le "$f"
+    python3 "$here/peak_rss.py" "$mins min → MP3" "$seed" encode "$f" --rate 44100 -o "$work/long.mp3" --force --quiet
+    python3 "$here/peak_rss.py" "$mins min → FLAC 44.1k" "$seed" resample "$f" --rate 44100 -o "$work/long.flac" --force --quiet
+    python3 "$here/peak_rss.py" "$mins min info" "$seed" info "$f" --quiet
+  done
+fi

@@ -1,0 +1,59 @@
+"""Times seed's commands and the peers' equivalents on the same files; prints a table with ratios.
+
+Each job is the same work at the same quality: soxr HQ (20-bit) is what `sox rate -h` and
+ffmpeg's soxr at precision 20 use; LAME at -q 3 (its default) for every MP3 encoder."""
+import os, shutil, statistics, subprocess, sys, time
+
+work, seed = sys.argv[1], sys.argv[2]
+w = lambda name: os.path.join(work, name)
+o = lambda name: os.path.join(work, "out_" + name)
+
+jobs = [
+    ("decode FLAC → WAV", [seed, "encode", w("in.flac"), "-o", o("seed.wav"), "--force", "--quiet"], [
+        ("sox", ["sox", w("in.flac"), o("sox.wav")]),
+        ("ffmpeg", ["ffmpeg", "-v", "error", "-y", "-i", w("in.flac"), o("ff.wav")])]),
+    ("decode MP3 → WAV", [seed, "encode", w("in.mp3"), "-o", o("seed.wav"), "--force", "--quiet"], [
+        ("sox", ["sox", w("in.mp3"), o("sox.wav")]),
+        ("ffmpeg", ["ffmpeg", "-v", "error", "-y", "-i", w("in.mp3"), o("ff.wav")]),
+        ("lame", ["lame", "--quiet", "--decode", w("in.mp3"), o("lame.wav")])]),
+    ("resample 44.1→48 kHz HQ", [seed, "resample", w("in.wav"), "--rate", "48000", "-o", o("seed48.wav"), "--force", "--quiet"], [
+        ("sox", ["sox", w("in.wav"), o("sox48.wav"), "rate", "-h", "48000"]),
+        ("ffmpeg", ["ffmpeg", "-v", "error", "-y", "-i", w("in.wav"), "-af", "aresample=resampler=soxr:precision=20", "-ar", "48000", o("ff48.wav")])]),
+    ("resample 44.1→48 kHz VHQ", [seed, "resample", w("in.wav"), "--rate", "48000", "--quality", "vhq", "-o", o("seed48.wav"), "--force", "--quiet"], [
+        ("sox", ["sox", w("in.wav"), o("sox48.wav"), "rate", "-v", "48000"]),
+        ("ffmpeg", ["ffmpeg", "-v", "error", "-y", "-i", w("in.wav"), "-af", "aresample=resampler=soxr:precision=28", "-ar", "48000", o("ff48.wav")])]),
+    ("MP3 encode 192k CBR", [seed, "encode", w("in.wav"), "-o", o("seed.mp3"), "--bitrate", "192k", "--force", "--quiet"], [
+        ("lame", ["lame", "--quiet", "-b", "192", w("in.wav"), o("lame.mp3")]),
+        ("ffmpeg", ["ffmpeg", "-v", "error", "-y", "-i", w("in.wav"), "-c:a", "libmp3lame", "-b:a", "192k", o("ff.mp3")]),
+        ("sox", ["sox", w("in.wav"), "-C", "192", o("sox.mp3")])]),
+    ("loudness + true peak", [seed, "info", w("in.wav"), "--quiet"], [
+        ("ffmpeg ebur128", ["ffmpeg", "-v", "error", "-nostats", "-i", w("in.wav"), "-af", "ebur128=peak=true", "-f", "null", "-"])]),
+]
+
+
+def timed(cmd, runs=5):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    t = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t.append(time.perf_counter() - start)
+    return statistics.median(t)
+
+
+print("| job | seed s | peers (s) | seed / fastest peer |")
+print("|---|---|---|---|")
+for name, seed_cmd, peers in jobs:
+    s = timed(seed_cmd)
+    times = []
+    for label, cmd in peers:
+        if shutil.which(cmd[0]) is None:
+            continue
+        try:
+            times.append((label, timed(cmd)))
+        except subprocess.CalledProcessError:
+            times.append((label, None))
+    ok = [t for _, t in times if t]
+    peer_text = ", ".join(f"{l} {t:.3f}" if t else f"{l} failed" for l, t in times)
+    ratio = f"{s / min(ok):.2f}" if ok else "-"
+    print(f"| {name} | {s:.3f} | {peer_text} | {ratio} |")
