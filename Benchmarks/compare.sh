@@ -14,7 +14,8 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-(cd "$here" && swift build -c release --product seed-bench 2>&1 | grep -E "error|Compiling|Build complete" | tail -1)
+(cd "$here" && swift build -c release --product seed-bench 2>&1 | grep -E "error|complete" | tail -1) || true
+test -x "$here/.build/release/seed-bench" || { echo "compare.sh: seed-bench did not build" >&2; exit 1; }
 seed="$root/.build/release/seed"
 bench="$here/.build/release/seed-bench"
 work="$here/out"
@@ -44,5 +45,11 @@ if [ "${1:-}" = "--memory" ]; then
     python3 "$here/peak_rss.py" "$mins min → MP3" "$seed" encode "$f" --rate 44100 -o "$work/long.mp3" --force --quiet
     python3 "$here/peak_rss.py" "$mins min → FLAC 44.1k" "$seed" resample "$f" --rate 44100 -o "$work/long.flac" --force --quiet
     python3 "$here/peak_rss.py" "$mins min info" "$seed" info "$f" --quiet
+  done
+  echo
+  echo "## --max-size on the 60-minute input (budget, bytes written, share of budget)"
+  for budget in 30MB 60MB 100MB; do
+    "$seed" encode "$work/long_60m.wav" --max-size $budget -o "$work/long_budget.mp3" --force --json |
+      python3 -c "import json,sys; j=json.load(sys.stdin); print(f\"| $budget | {j['bytes']} B | {j['bytes']/j['maxBytes']:.3f} | {j['mode']} | passes {j['passes']} |\")"
   done
 fi

@@ -18,6 +18,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case encoderFailed(String)
     case resamplerFailed(String)
     case doesNotFit(String)
+    case tooQuiet(String, level: String)
 
     public var description: String { message }
 
@@ -44,6 +45,8 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .encoderFailed(let r): return "encoder failed: \(r)"
         case .resamplerFailed(let r): return "resampler failed: \(r)"
         case .doesNotFit(let r): return r
+        case .tooQuiet(let p, let level):
+            return "\(p) is silence or near-silence (\(level)); normalizing it would only amplify noise"
         }
     }
 

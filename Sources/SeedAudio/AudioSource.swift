@@ -1,3 +1,5 @@
+import SeedDSP
+
 /// What is known about an input before decoding it.
 public struct SourceInfo: Sendable, Equatable, Codable {
     /// Container name, e.g. "WAV (Microsoft)" or "FLAC (Free Lossless Audio Codec)".
@@ -24,4 +26,15 @@ public protocol AudioSource: AnyObject {
     /// Moves to `frame` (0-based) so the next read starts there.
     func seek(toFrame frame: Int64) throws
     func close()
+}
+
+/// Throws `.nonFiniteSamples` with the time of the first NaN/Inf in a decoded block;
+/// `firstFrame` is the block's position in the stream.
+func checkFinite(_ buffer: UnsafeMutablePointer<Float>, frames: Int, info: SourceInfo, path: String,
+                 firstFrame: Int64) throws {
+    let samples = UnsafeBufferPointer(start: buffer, count: frames * info.channels)
+    if let bad = firstNonFiniteSample(samples) {
+        let frame = firstFrame + Int64(bad / info.channels)
+        throw AudioError.nonFiniteSamples(path, atSeconds: Double(frame) / Double(info.sampleRate))
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SeedDSP
 
 /// Decodes what libsndfile cannot (m4a, aac, mp4, mov, webm, mkv …) through an `ffmpeg` executable,
 /// streamed over a pipe as 32-bit float PCM, so the whole file is never copied.
@@ -91,11 +90,7 @@ public final class FFmpegSource: AudioSource {
             buffer.update(from: src.baseAddress!, count: n * info.channels)
         }
         pending.removeFirst(n * bytesPerFrame)
-        let samples = UnsafeBufferPointer(start: buffer, count: n * info.channels)
-        if let bad = firstNonFiniteSample(samples) {
-            let f = framesRead + Int64(bad / info.channels)
-            throw AudioError.nonFiniteSamples(path, atSeconds: Double(f) / Double(info.sampleRate))
-        }
+        try checkFinite(buffer, frames: n, info: info, path: path, firstFrame: framesRead)
         framesRead += Int64(n)
         return n
     }

@@ -1,6 +1,5 @@
 import CSndfile
 import Foundation
-import SeedDSP
 
 /// Decodes everything libsndfile reads (WAV/WAVE_FORMAT_EXTENSIBLE, AIFF, FLAC, OGG/Vorbis, Opus, MP3, …).
 public final class SndfileSource: AudioSource {
@@ -53,11 +52,7 @@ public final class SndfileSource: AudioSource {
             }
             return 0
         }
-        let samples = UnsafeBufferPointer(start: buffer, count: n * info.channels)
-        if let bad = firstNonFiniteSample(samples) {
-            let frame = framesRead + Int64(bad / info.channels)
-            throw AudioError.nonFiniteSamples(path, atSeconds: Double(frame) / Double(info.sampleRate))
-        }
+        try checkFinite(buffer, frames: n, info: info, path: path, firstFrame: framesRead)
         framesRead += Int64(n)
         return n
     }

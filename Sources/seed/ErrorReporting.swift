@@ -11,7 +11,7 @@ enum ErrorReporting {
             switch e {
             case .fileNotFound: return 66
             case .emptyFile, .unreadable, .unsupportedFormat, .truncated, .nonFiniteSamples,
-                 .unsupportedSampleRate, .unsupportedChannelCount, .decoderFailed: return 65
+                 .unsupportedSampleRate, .unsupportedChannelCount, .decoderFailed, .tooQuiet: return 65
             case .doesNotFit: return 67
             case .outputExists, .outputIsInput: return 73
             case .writeFailed, .diskFull: return 74

@@ -16,7 +16,7 @@ struct Seed: ParsableCommand {
         budget, 70 internal error, 73 output cannot be created, 74 write failed or disk full, 130 interrupted.
         """,
         version: version,
-        subcommands: [InfoCommand.self, ResampleCommand.self, EncodeCommand.self]
+        subcommands: [InfoCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self]
     )
 
     static func main() {

@@ -134,4 +134,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(info.sampleRate, 96000)
         XCTAssertEqual(y, try TestFiles.read(fixture("tones_5.1_96k.wav")).samples)  // lossless, bit-exact
     }
+
+    func testNormalizeReportsAndRefusesSilence() throws {
+        let input = dir.appendingPathComponent("take.wav").path
+        try FileManager.default.copyItem(atPath: fixture("hum_like_22k.wav"), toPath: input)
+        let r = try SeedBinary.run(["normalize", input, "--lufs", "-16", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(j["output"] as? String, dir.appendingPathComponent("take.norm.wav").path)
+        let after = j["after"] as! [String: Any]
+        XCTAssertEqual(after["integratedLUFS"] as! Double, -16, accuracy: 0.5)
+        XCTAssertLessThanOrEqual(after["truePeakDBTP"] as! Double, -1)
+        let silent = try SeedBinary.run(["normalize", fixture("silence_3s.wav"), "-o", dir.appendingPathComponent("s.wav").path])
+        assertFails(silent, code: 65, mentioning: "silence")
+        XCTAssertEqual(TestFiles.listing(dir), ["take.norm.wav", "take.wav"])
+    }
 }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A look-ahead limiter that keeps the true (inter-sample) peak under a ceiling.
+///
+/// Peak detection follows ITU-R BS.1770-4 Annex 2: the signal is 4x oversampled with a polyphase
+/// low-pass FIR and the largest absolute value of the samples and interpolants is the true peak.
+/// The gain curve is the standard look-ahead construction (as in e.g. Giannoulis, Massberg & Reiss,
+/// "Digital Dynamic Range Compressor Design", JAES 2012, with a sliding-minimum hold): the gain
+/// each frame needs is held with a sliding minimum over the look-ahead window, smoothed by a moving
+/// average of the same length (so it reaches the needed value by the peak, without a step), and
+/// released exponentially. Where no frame needs reduction the gain is exactly 1, so a signal
+/// under the ceiling passes through bit-identical apart from the make-up gain.
+public struct TruePeakLimiter {
+    public let channels: Int
+    /// Output delay in frames (look-ahead plus the oversampling filter's delay).
+    public let latency: Int
+
+    private let ceiling: Float
+    private let lookahead: Int
+    private let releaseCoefficient: Float
+    private let phases: [[Float]]            // 4 polyphase branches of the interpolation filter
+    private let taps: Int
+    private let filterDelay: Int
+
+    // Last `taps` gained samples per channel, stored twice (at i and i + taps) so the FIR always
+    // reads one contiguous run, oldest first: channel c's window is history[c*2*taps + pos + 1 ..< +taps].
+    private var history: [Float]
+    private var historyPos = 0
+    private var delay: [Float]               // input frames waiting for their gain, ring of `latency + 1`
+    private var delayPos = 0
+    private var minQueue: [(index: Int, value: Float)] = []  // monotonic deque for the sliding minimum
+    private var minHead = 0
+    private var boxRing: [Float]
+    private var boxPos = 0
+    private var boxSum: Double
+    private var released: Float = 1
+    private var frameIndex = 0
+    /// Largest gain reduction applied so far (dB, ≤ 0).
+    public private(set) var maxReductionDB: Double = 0
+
+    /// - Parameters:
+    ///   - ceilingDB: true-peak ceiling in dBTP.
+    ///   - lookaheadMs: how early the gain starts to fall before a peak.
+    ///   - releaseMs: time constant of the gain's return to 1.
+    public init(sampleRate: Int, channels: Int, ceilingDB: Double, lookaheadMs: Double = 5, releaseMs: Double = 100) {
+        self.channels = channels
+        ceiling = Float(pow(10, ceilingDB / 20))
+        lookahead = max(2, Int(lookaheadMs / 1000 * Double(sampleRate)))
+        releaseCoefficient = Float(1 - exp(-1 / (releaseMs / 1000 * Double(sampleRate))))
+        taps = 16
+        filterDelay = taps / 2
+        // Reversed so they line up with the oldest-first window; phase 0 is a pure delay, skipped.
+        phases = TruePeakLimiter.interpolationPhases(taps: 16).dropFirst().map { Array($0.reversed()) }
+        latency = lookahead - 1 + filterDelay
+        history = [Float](repeating: 0, count: 2 * taps * channels)
+        delay = [Float](repeating: 0, count: (latency + 1) * channels)
+        boxRing = [Float](repeating: 1, count: lookahead)
+        boxSum = Double(lookahead)
+        minQueue.reserveCapacity(lookahead + 1)
+    }
+
+    /// Windowed-sinc (Blackman) low-pass at the original Nyquist, split into 4 phases of `taps` each;
+    /// phase 0 is the pure delay that reproduces the original samples.
+    static func interpolationPhases(taps: Int) -> [[Float]] {
+        let factor = 4, n = taps * factor
+        var h = [Double](repeating: 0, count: n)
+        let center = Double(n) / 2
+        for i in 0..<n {
+            let x = (Double(i) - center) / Double(factor)
+            let sinc = x == 0 ? 1 : sin(.pi * x) / (.pi * x)
+            let w = 0.42 - 0.5 * cos(2 * .pi * Double(i) / Double(n)) + 0.08 * cos(4 * .pi * Double(i) / Double(n))
+            h[i] = sinc * w
+        }
+        return (0..<factor).map { p in (0..<taps).map { k in Float(h[k * factor + p]) } }
+    }
+
+    /// Applies `gain` (linear) then limits; writes `frames` frames to `out` (interleaved), delayed
+    /// by `latency` frames (the first `latency` frames of the stream come out as silence; callers
+    /// drop them, see `LimitedStream`).
+    public mutating func process(_ input: UnsafeBufferPointer<Float>, frames: Int, gain: Float,
+                                 into out: UnsafeMutableBufferPointer<Float>) {
+        let ch = channels
+        for f in 0..<frames {
+            // 1. Store the gained frame in the FIR history and find its true peak.
+            var peak: Float = 0
+            historyPos = (historyPos + 1) % taps
+            for c in 0..<ch {
+                let v = input[f * ch + c] * gain
+                let base = c * 2 * taps
+                history[base + historyPos] = v
+                history[base + historyPos + taps] = v
+                delay[delayPos * ch + c] = v
+                let start = base + historyPos + 1          // oldest of the last `taps` samples
+                peak = max(peak, abs(history[start + taps - 1 - filterDelay]))  // phase 0: the sample itself
+                for p in phases {
+                    var acc: Float = 0
+                    for k in 0..<taps { acc += p[k] * history[start + k] }
+                    peak = max(peak, abs(acc))
+                }
+            }
+            // 2. The gain this frame needs (for the sample `filterDelay` frames back).
+            let need: Float = peak > ceiling ? ceiling / peak : 1
+            // 3. Sliding minimum over the look-ahead window.
+            while minQueue.count > minHead && minQueue[minQueue.count - 1].value >= need { minQueue.removeLast() }
+            minQueue.append((frameIndex, need))
+            while minQueue[minHead].index <= frameIndex - lookahead { minHead += 1 }
+            if minHead > 4096 { minQueue.removeFirst(minHead); minHead = 0 }
+            let held = minQueue[minHead].value
+            // 4. Moving average of the held gain: reaches `need` by the peak, without a step.
+            boxSum += Double(held) - Double(boxRing[boxPos])
+            boxRing[boxPos] = held
+            boxPos = (boxPos + 1) % lookahead
+            let smooth = Float(boxSum / Double(lookahead))
+            // 5. Falls at once with the smoothed curve, rises with the release time constant.
+            released = smooth < released ? smooth : released + (smooth - released) * releaseCoefficient
+            let g = min(released, 1)
+            if g < 1 { maxReductionDB = min(maxReductionDB, 20 * log10(Double(g))) }
+            // 6. Emit the frame that entered `latency` frames ago.
+            let outPos = (delayPos + 1) % (latency + 1)
+            for c in 0..<ch { out[f * ch + c] = g >= 1 ? delay[outPos * ch + c] : delay[outPos * ch + c] * g }
+            delayPos = outPos
+            frameIndex += 1
+        }
+    }
+}

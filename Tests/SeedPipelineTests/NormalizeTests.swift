@@ -1,0 +1,94 @@
+import SeedAudio
+import SeedPipeline
+import SeedTestSupport
+import XCTest
+
+/// Normalized outputs re-measured with libebur128 from the written file.
+final class NormalizeTests: XCTestCase {
+    var dir: URL!
+    override func setUp() { dir = TestFiles.tempDir() }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    private func measure(_ path: String) throws -> LoudnessReport {
+        let (x, info) = try TestFiles.read(path)
+        let m = try LoudnessMeter(sampleRate: info.sampleRate, channels: info.channels)
+        m.add(x)
+        return m.report
+    }
+
+    private func normalize(_ x: [Float], rate: Int, channels: Int, name: String, lufs: Double = -14,
+                           ceiling: Double = -1) throws -> (NormalizeSummary, LoudnessReport) {
+        let input = try TestFiles.write(x, to: dir.appendingPathComponent("\(name).wav").path, rate: rate,
+                                        channels: channels, depth: .float32)
+        var job = NormalizeJob(input: input, output: dir.appendingPathComponent("\(name).out.wav").path)
+        job.targetLUFS = lufs
+        job.ceilingDBTP = ceiling
+        let s = try job.run()
+        return (s, try measure(s.output))
+    }
+
+    func testQuietNoiseAndTonesReachTargetWithin0_1LU() throws {
+        // Quiet material: gain only, no limiting.
+        for (channels, rate) in [(1, 44100), (2, 48000), (6, 96000)] {
+            let noise = Signals.pinkNoise(rate: rate, seconds: 6, amplitude: 0.05, channels: channels, seed: UInt64(rate))
+            let (s, after) = try normalize(noise, rate: rate, channels: channels, name: "pink\(channels)_\(rate)", lufs: -16)
+            XCTAssertEqual(s.limiterMaxReductionDB, 0, "\(channels) ch \(rate) Hz needs no limiting")
+            XCTAssertEqual(after.integratedLUFS ?? 0, -16, accuracy: 0.1, "\(channels) ch \(rate) Hz")
+            XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1)
+        }
+        let tone = Signals.sine(440, rate: 44100, seconds: 5, amplitude: 0.02, channels: 2)
+        let (_, after) = try normalize(tone, rate: 44100, channels: 2, name: "tone", lufs: -20)
+        XCTAssertEqual(after.integratedLUFS ?? 0, -20, accuracy: 0.1)
+    }
+
+    func testLimitedOutputsStayUnderTheCeilingAndWithinHalfALU() throws {
+        // Mono reads 3 LU lower than the same signal in stereo, so its target is 3 LU lower.
+        for (channels, rate, target) in [(1, 44100, -12.0), (2, 48000, -9.0), (6, 96000, -9.0)] {
+            // Loud, peaky material (bursts 12 dB over the rest): reaching the target needs the limiter.
+            let drums = Signals.pinkNoise(rate: rate, seconds: 6, amplitude: 0.2, channels: channels, seed: 9)
+                .enumerated().map { i, v in v * Float((i / channels) % (rate / 2) < rate / 20 ? 4 : 1) }
+            let (s, after) = try normalize(drums, rate: rate, channels: channels, name: "loud\(channels)_\(rate)", lufs: target)
+            XCTAssertLessThan(s.limiterMaxReductionDB, -1, "\(channels) ch \(rate) Hz must be limited")
+            XCTAssertEqual(after.integratedLUFS ?? 0, target, accuracy: 0.5, "\(channels) ch \(rate) Hz")
+            XCTAssertNil(s.warning)
+            XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1, "\(channels) ch \(rate) Hz")
+        }
+    }
+
+    func testZeroDBFSInterSamplePeaksEndUnderMinus1dBTP() throws {
+        // fs/4 at 45°: samples at ±0.707, the waveform between them reaches 0 dBFS.
+        let x = (0..<48000 * 3).map { Float(sin(Double.pi / 2 * Double($0) + Double.pi / 4)) }
+        let before = try LoudnessMeter(sampleRate: 48000, channels: 1)
+        before.add(x)
+        XCTAssertGreaterThan(before.report.truePeakDBTP ?? -9, -0.1)
+        let lufs = before.report.integratedLUFS!
+        let (_, after) = try normalize(x, rate: 48000, channels: 1, name: "isp", lufs: lufs)
+        XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1)
+    }
+
+    func testAnUnreachableTargetIsReportedNotHidden() throws {
+        let x = Signals.pinkNoise(rate: 44100, seconds: 4, amplitude: 0.2, seed: 4)
+        let (s, after) = try normalize(x, rate: 44100, channels: 1, name: "hot", lufs: -3)
+        XCTAssertNotNil(s.warning)
+        XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1)  // the ceiling still holds
+    }
+
+    func testSilenceIsRefused() throws {
+        let input = TestFiles.testdata("synthetic/silence_3s.wav")
+        let job = NormalizeJob(input: input, output: dir.appendingPathComponent("s.wav").path)
+        XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("silence")) }
+        let hiss = Signals.pinkNoise(rate: 44100, seconds: 3, amplitude: 0.0005)
+        let quiet = try TestFiles.write(hiss, to: dir.appendingPathComponent("hiss.wav").path, rate: 44100, depth: .float32)
+        XCTAssertThrowsError(try NormalizeJob(input: quiet, output: dir.appendingPathComponent("h.wav").path).run())
+        XCTAssertEqual(TestFiles.listing(dir), ["hiss.wav"])
+    }
+
+    func testPeakNormalization() throws {
+        let x = Signals.sine(1000, rate: 48000, seconds: 2, amplitude: 0.1)
+        let input = try TestFiles.write(x, to: dir.appendingPathComponent("p.wav").path, rate: 48000, depth: .float32)
+        var job = NormalizeJob(input: input, output: dir.appendingPathComponent("p.out.wav").path)
+        job.peakDBFS = -3
+        let s = try job.run()
+        XCTAssertEqual(try measure(s.output).samplePeakDBFS ?? 0, -3, accuracy: 0.01)
+    }
+}
