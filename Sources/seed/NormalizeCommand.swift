@@ -18,13 +18,13 @@ struct NormalizeCommand: ParsableCommand {
     @Argument(help: "Input audio file.")
     var file: String
 
-    @Option(help: "Target integrated loudness in LUFS.")
+    @Option(parsing: .unconditional, help: "Target integrated loudness in LUFS (negative values read as values: --lufs -16).")
     var lufs: Double = -14
 
-    @Option(name: .customLong("true-peak"), help: "True-peak ceiling in dBTP.")
+    @Option(name: .customLong("true-peak"), parsing: .unconditional, help: "True-peak ceiling in dBTP.")
     var truePeak: Double = -1
 
-    @Option(help: "Plain peak normalization to this dBFS instead of loudness.")
+    @Option(parsing: .unconditional, help: "Plain peak normalization to this dBFS instead of loudness.")
     var peak: Double?
 
     @OptionGroup var write: WriteOptions
