@@ -1,7 +1,8 @@
 """Times seed's commands and the peers' equivalents on the same files; prints a table with ratios.
 
 Each job is the same work at the same quality: soxr HQ (20-bit) is what `sox rate -h` and
-ffmpeg's soxr at precision 20 use; LAME at -q 3 (its default) for every MP3 encoder."""
+ffmpeg's soxr at precision 20 use. MP3: seed and the lame CLI both run LAME at -q 3 (its
+default); ffmpeg and sox choose their own LAME quality (not verified), so lame is the like-for-like peer."""
 import os, shutil, statistics, subprocess, sys, time
 
 work, seed = sys.argv[1], sys.argv[2]

@@ -17,9 +17,7 @@ public final class FFmpegSource: AudioSource {
 
     public init(path: String) throws {
         self.path = path
-        guard let ffprobe = Self.findExecutable("ffprobe") ?? Self.findExecutable("ffmpeg").map({
-            ($0 as NSString).deletingLastPathComponent + "/ffprobe" }),
-              FileManager.default.isExecutableFile(atPath: ffprobe) else {
+        guard let ffprobe = Self.findExecutable("ffprobe") else {
             throw AudioError.unsupportedFormat(path, detail: "ffprobe (part of ffmpeg) is needed to read this file")
         }
         let probe = try Self.run(ffprobe, ["-v", "error", "-select_streams", "a:0", "-show_entries",

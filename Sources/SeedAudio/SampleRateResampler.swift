@@ -29,22 +29,23 @@ public final class SampleRateResampler: Resampler {
     private var framesOut = 0
 
     public func process(_ input: UnsafeBufferPointer<Float>, frames: Int) throws -> UnsafeBufferPointer<Float> {
+        guard frames > 0 else { return out.view(0) }
         framesIn += frames
-        let out = try run(input.baseAddress, frames: frames, end: false)
+        let out = try run(input.baseAddress!, frames: frames)
         framesOut += out.count / channels
         return out
     }
 
-    /// libsamplerate's own end-of-input leaves part of the filter's tail inside; pushing half a
-    /// filter's worth of silence through first brings all of it out, then the output is cut to
-    /// exactly round(input × ratio) frames, as soxr gives.
+    /// libsamplerate's own end-of-input flag leaves part of the filter's tail inside; instead,
+    /// silence is pushed through until the output has round(input × ratio) frames, and it is cut
+    /// there, the same length soxr gives.
     public func flush() throws -> UnsafeBufferPointer<Float> {
         let expected = Int((Double(framesIn) * ratio).rounded())
         let zeros = [Float](repeating: 0, count: 4096 * channels)
         var tail: [Float] = []
         var pushes = 0
         while framesOut + tail.count / channels < expected && pushes < 64 {
-            let out = try zeros.withUnsafeBufferPointer { try run($0.baseAddress, frames: 4096, end: false) }
+            let out = try zeros.withUnsafeBufferPointer { try run($0.baseAddress!, frames: 4096) }
             tail.append(contentsOf: out)
             pushes += 1
         }
@@ -57,25 +58,24 @@ public final class SampleRateResampler: Resampler {
     }
 
     /// libsamplerate may stop before consuming all input when the output is full; loop until done.
-    private func run(_ input: UnsafePointer<Float>?, frames: Int, end: Bool) throws -> UnsafeBufferPointer<Float> {
+    private func run(_ input: UnsafePointer<Float>, frames: Int) throws -> UnsafeBufferPointer<Float> {
         var produced = 0
         var consumed = 0
         while true {
             let chunkOut = Int(Double(frames - consumed) * ratio) + 4096
             out.reserve(samples: (produced + chunkOut) * channels, keep: produced * channels)
             var data = SRC_DATA()
-            data.data_in = input.map { $0 + consumed * channels }
+            data.data_in = input + consumed * channels
             data.input_frames = frames - consumed
             data.data_out = out.pointer + produced * channels
             data.output_frames = chunkOut
-            data.end_of_input = end ? 1 : 0
+            data.end_of_input = 0
             data.src_ratio = ratio
             let err = src_process(state, &data)
             if err != 0 { throw AudioError.resamplerFailed(String(cString: src_strerror(err))) }
             consumed += data.input_frames_used
             produced += data.output_frames_gen
-            if consumed >= frames && (!end || data.output_frames_gen == 0) { break }
-            if !end && data.input_frames_used == 0 && data.output_frames_gen == 0 { break }
+            if consumed >= frames || (data.input_frames_used == 0 && data.output_frames_gen == 0) { break }
         }
         return out.view(produced * channels)
     }

@@ -18,7 +18,7 @@ public struct TruePeakLimiter {
     private let ceiling: Float
     private let lookahead: Int
     private let releaseCoefficient: Float
-    private let phases: [[Float]]            // 4 polyphase branches of the interpolation filter
+    private let phases: [Float]              // phases 1-3 of the 4x interpolation filter, `taps` each, flat
     private let taps: Int
     private let filterDelay: Int
 
@@ -50,7 +50,7 @@ public struct TruePeakLimiter {
         taps = 16
         filterDelay = taps / 2
         // Reversed so they line up with the oldest-first window; phase 0 is a pure delay, skipped.
-        phases = TruePeakLimiter.interpolationPhases(taps: 16).dropFirst().map { Array($0.reversed()) }
+        phases = TruePeakLimiter.interpolationPhases(taps: 16).dropFirst().flatMap { $0.reversed() }
         latency = lookahead - 1 + filterDelay
         history = [Float](repeating: 0, count: 2 * taps * channels)
         delay = [Float](repeating: 0, count: (latency + 1) * channels)
@@ -76,10 +76,14 @@ public struct TruePeakLimiter {
 
     /// Applies `gain` (linear) then limits; writes `frames` frames to `out` (interleaved), delayed
     /// by `latency` frames (the first `latency` frames of the stream come out as silence; callers
-    /// drop them, see `LimitedStream`).
+    /// drop them, as `LimitingSink` does).
     public mutating func process(_ input: UnsafeBufferPointer<Float>, frames: Int, gain: Float,
                                  into out: UnsafeMutableBufferPointer<Float>) {
-        let ch = channels
+        let ch = channels, taps = taps, lag = taps - 1 - filterDelay
+        // Raw pointers for the per-sample work: no ARC or bounds checks inside the loop.
+        phases.withUnsafeBufferPointer { phases in
+        history.withUnsafeMutableBufferPointer { history in
+        delay.withUnsafeMutableBufferPointer { delay in
         for f in 0..<frames {
             // 1. Store the gained frame in the FIR history and find its true peak.
             var peak: Float = 0
@@ -90,12 +94,14 @@ public struct TruePeakLimiter {
                 history[base + historyPos] = v
                 history[base + historyPos + taps] = v
                 delay[delayPos * ch + c] = v
-                let start = base + historyPos + 1          // oldest of the last `taps` samples
-                peak = max(peak, abs(history[start + taps - 1 - filterDelay]))  // phase 0: the sample itself
-                for p in phases {
+                let window = history.baseAddress! + base + historyPos + 1  // oldest of the last `taps` samples
+                peak = max(peak, abs(window[lag]))                        // phase 0: the sample itself
+                var p = phases.baseAddress!
+                for _ in 0..<3 {
                     var acc: Float = 0
-                    for k in 0..<taps { acc += p[k] * history[start + k] }
+                    for k in 0..<taps { acc += p[k] * window[k] }
                     peak = max(peak, abs(acc))
+                    p += taps
                 }
             }
             // 2. The gain this frame needs (for the sample `filterDelay` frames back).
@@ -120,6 +126,9 @@ public struct TruePeakLimiter {
             for c in 0..<ch { out[f * ch + c] = g >= 1 ? delay[outPos * ch + c] : delay[outPos * ch + c] * g }
             delayPos = outPos
             frameIndex += 1
+        }
+        }
+        }
         }
     }
 }

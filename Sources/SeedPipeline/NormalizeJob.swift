@@ -49,9 +49,7 @@ extension NormalizeJob {
         }
         let shape = StreamShape(sampleRate: before.sampleRate, channels: before.channels, frames: before.frames,
                                 depth: EncodeJob.depth(of: source))
-        var request = EncodeRequest(format: format)
-        if format == .wav && shape.depth == nil { request.depth = .int16 }
-        let settings = try EncodePlanner.plan(request, input: shape).settings
+        let settings = try EncodePlanner.plan(EncodeRequest(format: format), input: shape).settings
         let out = try OutputFile(output, inputs: [input], force: force)
 
         var gain: Double
@@ -68,10 +66,11 @@ extension NormalizeJob {
             ceiling = ceilingDBTP
             mode = String(format: "%.1f LUFS, true peak ≤ %.1f dBTP", targetLUFS, ceilingDBTP)
         }
-        // The result is measured as it is written. Two corrections, at most 6 passes in all:
-        // a time-varying gain makes inter-sample peaks of its own, so any overshoot of the ceiling
-        // lowers the limiter's internal ceiling by as much; and limiting lowers loudness, by less
-        // than each added dB of gain, so the gain is corrected with a secant step.
+        // The result is measured as it is written, in the output's own rate and channels (a downmix
+        // changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
+        // inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's
+        // internal ceiling by as much; and a loudness miss (from a downmix, or from limiting, which
+        // returns less than each added dB of gain) is corrected with a secant step.
         var limit = ceiling - 0.1
         var passes = 0
         var result: (LoudnessReport, Double)
@@ -86,7 +85,7 @@ extension NormalizeJob {
                 limit -= tp - ceiling + 0.05
                 again = true
             }
-            if peakDBFS == nil, result.1 < 0, let got = result.0.integratedLUFS, abs(got - targetLUFS) > 0.2 {
+            if peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - targetLUFS) > 0.1 {
                 var slope = 1.0
                 if let p = previous, abs(gain - p.gain) > 0.01 { slope = min(1, max(0.25, (got - p.lufs) / (gain - p.gain))) }
                 previous = (gain, got)

@@ -10,6 +10,14 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "No progress bar and no summary line.")
     var quiet = false
+
+    /// No progress bar with --json or --quiet.
+    var hideProgress: Bool { quiet || json }
+
+    /// Prints the result as JSON, or as the text line unless --quiet.
+    func report<T: Encodable>(_ value: T, text: () -> String) throws {
+        if json { try printJSON(value) } else if !quiet { print(text()) }
+    }
 }
 
 /// Options of commands that write a file.
@@ -44,9 +52,9 @@ func printJSON<T: Encodable>(_ value: T) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-/// Prints the line a human sees after an encode.
-func printSummary(_ s: EncodeSummary) {
+/// The line a human sees after an encode or resample.
+func summaryLine(_ s: EncodeSummary) -> String {
     var line = "\(s.output): \(formatBytes(s.bytes)), \(s.sampleRate) Hz, \(s.channels) ch, \(s.mode)"
     if let budget = s.maxBytes { line += String(format: " (%.0f%% of %@)", 100 * Double(s.bytes) / Double(budget), formatBytes(budget)) }
-    print(line)
+    return line
 }

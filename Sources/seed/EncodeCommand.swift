@@ -63,11 +63,8 @@ struct EncodeCommand: ParsableCommand {
                 request.depth = depth
             }
             let job = EncodeJob(input: file, output: output, request: request, resample: resampler.options, force: write.force)
-            let bar = ProgressBar("encoding", quiet: common.quiet || common.json)
-            defer { bar.finish() }
-            let summary = try job.run(progress: bar.handler)
-            bar.finish()
-            if common.json { try printJSON(summary) } else if !common.quiet { printSummary(summary) }
+            let summary = try withProgress("encoding", quiet: common.hideProgress) { try job.run(progress: $0) }
+            try common.report(summary) { summaryLine(summary) }
         }
     }
 }

@@ -17,14 +17,12 @@ struct InfoCommand: ParsableCommand {
         var reports: [InfoReport] = []
         var failure: Error?
         for file in files {
-            let bar = ProgressBar("measuring \((file as NSString).lastPathComponent)", quiet: common.quiet || common.json)
             do {
-                let report = try scanInfo(path: file, progress: bar.handler)
-                bar.finish()
+                let label = "measuring \((file as NSString).lastPathComponent)"
+                let report = try withProgress(label, quiet: common.hideProgress) { try scanInfo(path: file, progress: $0) }
                 reports.append(report)
                 if !common.json { printText(report) }
             } catch {
-                bar.finish()
                 // Keep going through the other files; the exit code reports the first failure.
                 let code = ErrorReporting.fail(error)
                 if failure == nil { failure = code }

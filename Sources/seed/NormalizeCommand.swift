@@ -44,18 +44,15 @@ struct NormalizeCommand: ParsableCommand {
             job.ceilingDBTP = truePeak
             job.peakDBFS = peak
             job.force = write.force
-            let bar = ProgressBar("normalizing", quiet: common.quiet || common.json)
-            defer { bar.finish() }
-            let s = try job.run(progress: bar.handler)
-            bar.finish()
+            let s = try withProgress("normalizing", quiet: common.hideProgress) { try job.run(progress: $0) }
             if let w = s.warning { FileHandle.standardError.write(Data("seed: warning: \(w)\n".utf8)) }
-            if common.json { try printJSON(s); return }
-            if common.quiet { return }
-            let f = { (v: Double?, u: String) in v.map { String(format: "%.1f %@", $0, u) } ?? "-" }
-            var line = "\(s.output): \(f(s.before.integratedLUFS, "LUFS")) → \(f(s.after.integratedLUFS, "LUFS")), "
-            line += "true peak \(f(s.after.truePeakDBTP, "dBTP")), gain \(String(format: "%+.1f", s.gainDB)) dB"
-            if s.limiterMaxReductionDB < 0 { line += String(format: ", limiter up to %.1f dB", s.limiterMaxReductionDB) }
-            print(line)
+            try common.report(s) {
+                let f = { (v: Double?, u: String) in v.map { String(format: "%.1f %@", $0, u) } ?? "-" }
+                var line = "\(s.output): \(f(s.before.integratedLUFS, "LUFS")) → \(f(s.after.integratedLUFS, "LUFS")), "
+                line += "true peak \(f(s.after.truePeakDBTP, "dBTP")), gain \(String(format: "%+.1f", s.gainDB)) dB"
+                if s.limiterMaxReductionDB < 0 { line += String(format: ", limiter up to %.1f dB", s.limiterMaxReductionDB) }
+                return line
+            }
         }
     }
 }

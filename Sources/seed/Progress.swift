@@ -27,7 +27,15 @@ final class ProgressBar {
     func finish() {
         guard enabled, shown else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        shown = false
     }
 
     var handler: (Double) -> Void { { [weak self] in self?.update($0) } }
+}
+
+/// Runs a job with a progress bar, cleared before the caller prints anything (also on failure).
+func withProgress<T>(_ label: String, quiet: Bool, _ body: (@escaping (Double) -> Void) throws -> T) rethrows -> T {
+    let bar = ProgressBar(label, quiet: quiet)
+    defer { bar.finish() }
+    return try body(bar.handler)
 }

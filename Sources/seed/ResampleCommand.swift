@@ -32,11 +32,8 @@ struct ResampleCommand: ParsableCommand {
             }
             let job = EncodeJob(input: file, output: output, request: EncodeRequest(format: format, sampleRate: hz),
                                 resample: resampler.options, force: write.force)
-            let bar = ProgressBar("resampling", quiet: common.quiet || common.json)
-            defer { bar.finish() }
-            let summary = try job.run(progress: bar.handler)
-            bar.finish()
-            if common.json { try printJSON(summary) } else if !common.quiet { printSummary(summary) }
+            let summary = try withProgress("resampling", quiet: common.hideProgress) { try job.run(progress: $0) }
+            try common.report(summary) { summaryLine(summary) }
         }
     }
 

@@ -66,6 +66,20 @@ final class NormalizeTests: XCTestCase {
         XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1)
     }
 
+    func testTargetIsMetAfterADownmixToMp3() throws {
+        // 5.1 at 96 kHz into MP3 (stereo, 48 kHz): loudness changes in the downmix, with no limiting
+        // to trigger a correction; the output must still land on the target.
+        let input = TestFiles.testdata("synthetic/tones_5.1_96k.wav")
+        var job = NormalizeJob(input: input, output: dir.appendingPathComponent("surround.mp3").path)
+        job.targetLUFS = -20
+        let s = try job.run()
+        XCTAssertEqual(s.limiterMaxReductionDB, 0)
+        XCTAssertEqual(s.after.integratedLUFS ?? 0, -20, accuracy: 0.1, "measured on the stereo mix before encoding")
+        let decoded = try measure(s.output)
+        XCTAssertEqual(decoded.integratedLUFS ?? 0, -20, accuracy: 0.3, "the decoded MP3")
+        XCTAssertGreaterThan(s.passes, 1, "the downmix moved the loudness, so a correction pass ran")
+    }
+
     func testAnUnreachableTargetIsReportedNotHidden() throws {
         let x = Signals.pinkNoise(rate: 44100, seconds: 4, amplitude: 0.2, seed: 4)
         let (s, after) = try normalize(x, rate: 44100, channels: 1, name: "hot", lufs: -3)
