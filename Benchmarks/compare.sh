@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times seed against sox, ffmpeg and lame on the same jobs, in the same go, on a 3-minute stereo
+# Times seed against sox, ffmpeg, lame (and librosa when installed) on the same jobs, in the same go, on a 3-minute stereo
 # 44.1 kHz file of real music, and prints seed/peer ratios (below 1: seed is faster).
 # With --memory it also measures seed's peak RSS on 1-minute and 60-minute 48 kHz stereo inputs.
 set -euo pipefail
@@ -28,12 +28,13 @@ if [ ! -f "$work/in.wav" ]; then
   ffmpeg -v error -y -i "$work/in.wav" "$work/in.flac"
   lame --quiet -b 192 "$work/in.wav" "$work/in.mp3"
 fi
+[ -f "$work/padded.wav" ] || sox "$work/in.wav" "$work/padded.wav" pad 5 5
 
 echo "## In-process (library only)"
 "$bench" "$work/in.wav" "$work"
 echo
 echo "## Whole commands, process start included (median of 5 after a warm-up)"
-python3 "$here/timeit.py" "$work" "$seed"
+python3 "$here/time_commands.py" "$work" "$seed"
 
 if [ "${1:-}" = "--memory" ]; then
   echo
@@ -45,6 +46,8 @@ if [ "${1:-}" = "--memory" ]; then
     python3 "$here/peak_rss.py" "$mins min → MP3" "$seed" encode "$f" --rate 44100 -o "$work/long.mp3" --force --quiet
     python3 "$here/peak_rss.py" "$mins min → FLAC 44.1k" "$seed" resample "$f" --rate 44100 -o "$work/long.flac" --force --quiet
     python3 "$here/peak_rss.py" "$mins min info" "$seed" info "$f" --quiet
+    python3 "$here/peak_rss.py" "$mins min trim --best 30s" "$seed" trim "$f" --best 30s -o "$work/long_best.wav" --force --quiet
+    python3 "$here/peak_rss.py" "$mins min normalize" "$seed" normalize "$f" -o "$work/long_norm.flac" --force --quiet
   done
   echo
   echo "## --max-size on the 60-minute input (budget, bytes written, share of budget)"

@@ -11,6 +11,14 @@ public struct LoudnessReport: Sendable, Equatable, Codable {
     public var samplePeakDBFS: Double?
     /// Highest true (inter-sample) peak in dBTP, 4x oversampled below 96 kHz; nil for silence.
     public var truePeakDBTP: Double?
+
+    public init(integratedLUFS: Double? = nil, loudnessRangeLU: Double? = nil, samplePeakDBFS: Double? = nil,
+                truePeakDBTP: Double? = nil) {
+        self.integratedLUFS = integratedLUFS
+        self.loudnessRangeLU = loudnessRangeLU
+        self.samplePeakDBFS = samplePeakDBFS
+        self.truePeakDBTP = truePeakDBTP
+    }
 }
 
 /// Streaming loudness meter over interleaved float frames.

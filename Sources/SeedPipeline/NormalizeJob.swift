@@ -1,5 +1,6 @@
 import Foundation
 import SeedAudio
+import SeedDSP
 
 /// Loudness normalization (ITU-R BS.1770-4 / EBU R128 via libebur128) with a true-peak ceiling,
 /// or plain peak normalization.
@@ -16,7 +17,7 @@ public struct NormalizeJob: Sendable {
     public var resample = ResampleOptions()
 
     /// Quieter than this is treated as silence or near-silence and refused.
-    public static let quietestLUFS = -55.0
+    public static let quietestLUFS = LoudnessTarget.quietestLUFS
 
     public init(input: String, output: String) {
         self.input = input
@@ -41,6 +42,7 @@ public struct NormalizeSummary: Sendable, Codable {
 
 extension NormalizeJob {
     public func run(progress: ProgressHandler? = nil) throws -> NormalizeSummary {
+        if let peak = peakDBFS { return try runPeak(peak, progress: progress) }
         let before = try scanInfo(path: input, progress: { progress?($0 * 0.4) })
         let source = try AudioOpener.open(input)
         defer { source.close() }
@@ -51,83 +53,64 @@ extension NormalizeJob {
                                 depth: EncodeJob.depth(of: source))
         let settings = try EncodePlanner.plan(EncodeRequest(format: format), input: shape).settings
         let out = try OutputFile(output, inputs: [input], force: force)
-
-        var gain: Double
-        let mode: String
-        let ceiling: Double
-        if let peak = peakDBFS {
-            guard let samplePeak = before.loudness.samplePeakDBFS, samplePeak > -60 else { throw Self.tooQuiet(input, before) }
-            gain = peak - samplePeak
-            ceiling = 0  // plain peak mode: the limiter only stops inter-sample overs of full scale
-            mode = String(format: "peak %.1f dBFS", peak)
-        } else {
-            guard let lufs = before.loudness.integratedLUFS, lufs > Self.quietestLUFS else { throw Self.tooQuiet(input, before) }
-            gain = targetLUFS - lufs
-            ceiling = ceilingDBTP
-            mode = String(format: "%.1f LUFS, true peak ≤ %.1f dBTP", targetLUFS, ceilingDBTP)
-        }
-        // The result is measured as it is written, in the output's own rate and channels (a downmix
-        // changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
-        // inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's
-        // internal ceiling by as much; and a loudness miss (from a downmix, or from limiting, which
-        // returns less than each added dB of gain) is corrected with a secant step.
-        var limit = ceiling - 0.1
-        var passes = 0
-        var result: (LoudnessReport, Double)
-        var previous: (gain: Double, lufs: Double)?
-        while true {
-            passes += 1
-            try source.seek(toFrame: 0)
-            result = try render(source, out, settings, gain: gain, ceiling: limit, progress: { progress?(0.4 + 0.6 * $0) })
-            guard passes < 6 else { break }
-            var again = false
-            if let tp = result.0.truePeakDBTP, tp > ceiling {
-                limit -= tp - ceiling + 0.05
-                again = true
-            }
-            if peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - targetLUFS) > 0.1 {
-                var slope = 1.0
-                if let p = previous, abs(gain - p.gain) > 0.01 { slope = min(1, max(0.25, (got - p.lufs) / (gain - p.gain))) }
-                previous = (gain, got)
-                // More than 24 dB of limiting only makes distortion, never the target.
-                let most = ceiling - (before.loudness.truePeakDBTP ?? 0) + 24
-                let next = min(most, gain + (targetLUFS - got) / slope)
-                again = abs(next - gain) > 0.01
-                gain = next
-            }
-            if !again { break }
-        }
+        let target = LoudnessTarget(lufs: targetLUFS, ceilingDBTP: ceilingDBTP, peakDBFS: peakDBFS)
+        let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
+        let r = try renderAtLoudness(source, before: before.loudness, target: target, out: out, settings: settings,
+                                     resample: resample, title: title, progress: { progress?(0.4 + 0.6 * $0) })
         let bytes = out.writtenBytes
         try out.commit()
-        var warning: String?
-        if peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - targetLUFS) > 0.5 {
-            warning = String(format: "%.1f LUFS is out of reach under a %.1f dBTP ceiling for this material; reached %.1f LUFS",
-                             targetLUFS, ceilingDBTP, got)
-        }
-        if let tp = result.0.truePeakDBTP, tp > ceiling + 0.05 {
-            warning = (warning.map { $0 + "; " } ?? "") + String(format: "true peak %.2f dBTP is over the ceiling", tp)
-        }
-        return NormalizeSummary(input: input, output: output, mode: mode, before: before.loudness, after: result.0,
-                                gainDB: gain, limiterMaxReductionDB: result.1, passes: passes, bytes: bytes, warning: warning)
+        return NormalizeSummary(input: input, output: output, mode: target.description, before: before.loudness,
+                                after: r.after, gainDB: r.gainDB, limiterMaxReductionDB: r.limiterMaxReductionDB,
+                                passes: r.passes, bytes: bytes, warning: r.warning)
     }
 
-    private func render(_ source: AudioSource, _ out: OutputFile, _ settings: EncoderSettings, gain: Double,
-                        ceiling: Double, progress: ProgressHandler?) throws -> (LoudnessReport, Double) {
+    /// Plain peak normalization: one pass to find the sample peak, one to apply the gain. No
+    /// limiter is needed (the target is at or under full scale) and no loudness is measured.
+    private func runPeak(_ target: Double, progress: ProgressHandler?) throws -> NormalizeSummary {
+        let source = try AudioOpener.open(input)
+        defer { source.close() }
+        guard let format = OutputFormat(path: output) else {
+            throw AudioError.unsupportedFormat(output, detail: "the output must end in .wav, .flac or .mp3")
+        }
+        let out = try OutputFile(output, inputs: [input], force: force)
+        let info = source.info
+        let block = 65_536
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * info.channels)
+        defer { buffer.deallocate() }
+        var peak: Float = 0, frames: Int64 = 0
         do {
-            let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
-            let encoder = try makeSink(path: out.tempPath, settings: settings, title: title)
-            let sink = try LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
-                                        gainDB: gain, ceilingDB: ceiling)
-            try transcode(source, into: sink, settings: settings, resample: resample, progress: progress)
-            return (sink.meter.report, sink.maxReductionDB)
-        } catch {
+            while true {
+                let n = try source.read(into: buffer.baseAddress!, frames: block)
+                if n == 0 { break }
+                peak = max(peak, samplePeak(UnsafeBufferPointer(rebasing: buffer[0..<n * info.channels])))
+                frames += Int64(n)
+                if let total = info.frames, total > 0 { progress?(0.3 * min(1, Double(frames) / Double(total))) }
+            }
+        } catch { out.discard(); throw error }
+        let peakDB = peak > 0 ? 20 * log10(Double(peak)) : -Double.infinity
+        guard peakDB > -60 else {
             out.discard()
-            throw error
+            throw AudioError.tooQuiet(input, level: peak > 0 ? String(format: "sample peak %.1f dBFS", peakDB) : "digital silence")
         }
-    }
-
-    static func tooQuiet(_ path: String, _ info: InfoReport) -> AudioError {
-        let level = info.loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "digital silence"
-        return .tooQuiet(path, level: level)
+        let gain = target - peakDB
+        let shape = StreamShape(sampleRate: info.sampleRate, channels: info.channels, frames: frames, depth: EncodeJob.depth(of: source))
+        let settings = try EncodePlanner.plan(EncodeRequest(format: format), input: shape).settings
+        let sink: GainSink
+        do {
+            try source.seek(toFrame: 0)
+            let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
+            sink = GainSink(next: try makeSink(path: out.tempPath, settings: settings, title: title), gainDB: gain)
+            try transcode(source, into: sink, settings: settings, resample: resample, totalFrames: frames,
+                          progress: { progress?(0.3 + 0.7 * $0) })
+        } catch { out.discard(); throw error }
+        let bytes = out.writtenBytes
+        try out.commit()
+        var before = LoudnessReport()
+        before.samplePeakDBFS = peakDB
+        var after = LoudnessReport()
+        after.samplePeakDBFS = sink.peak > 0 ? 20 * log10(Double(sink.peak)) : nil
+        return NormalizeSummary(input: input, output: output, mode: LoudnessTarget(peakDBFS: target).description,
+                                before: before, after: after, gainDB: gain, limiterMaxReductionDB: 0, passes: 1,
+                                bytes: bytes, warning: nil)
     }
 }

@@ -16,7 +16,7 @@ struct Seed: ParsableCommand {
         budget, 70 internal error, 73 output cannot be created, 74 write failed or disk full, 130 interrupted.
         """,
         version: version,
-        subcommands: [InfoCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self]
+        subcommands: [InfoCommand.self, TrimCommand.self, BeatsCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self]
     )
 
     static func main() {
@@ -25,7 +25,14 @@ struct Seed: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            // Help and version go out as ArgumentParser prints them; usage mistakes as one line.
+            let code = exitCode(for: error)
+            guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+            var text = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: "; ")
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            FileHandle.standardError.write(Data("seed: error: \(text) (see --help)\n".utf8))
+            Foundation.exit(code == .validationFailure ? 64 : code.rawValue)
         }
     }
 }

@@ -10,15 +10,6 @@ final class CLITests: XCTestCase {
 
     private func fixture(_ name: String) -> String { TestFiles.testdata("synthetic/\(name)") }
 
-    /// Asserts one line on stderr starting with "seed: error:", the exit code, and no stack trace.
-    private func assertFails(_ r: SeedRun, code: Int32, mentioning: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.status, code, r.stderr, file: file, line: line)
-        let lines = r.stderr.split(separator: "\n")
-        XCTAssertEqual(lines.count, 1, "one line: \(r.stderr)", file: file, line: line)
-        XCTAssertTrue(r.stderr.hasPrefix("seed: error: "), r.stderr, file: file, line: line)
-        XCTAssertTrue(r.stderr.lowercased().contains(mentioning.lowercased()), "\(r.stderr) should mention \(mentioning)", file: file, line: line)
-    }
-
     func testInfoJsonReportsKnownValues() throws {
         let r = try SeedBinary.run(["info", fixture("sine_1k_-20dBFS_48k_stereo.wav"), "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -6,6 +6,7 @@ default); ffmpeg and sox choose their own LAME quality (not verified), so lame i
 import os, shutil, statistics, subprocess, sys, time
 
 work, seed = sys.argv[1], sys.argv[2]
+here = os.path.dirname(os.path.abspath(__file__))
 w = lambda name: os.path.join(work, name)
 o = lambda name: os.path.join(work, "out_" + name)
 
@@ -29,6 +30,18 @@ jobs = [
         ("sox", ["sox", w("in.wav"), "-C", "192", o("sox.mp3")])]),
     ("loudness + true peak", [seed, "info", w("in.wav"), "--quiet"], [
         ("ffmpeg ebur128", ["ffmpeg", "-v", "error", "-nostats", "-i", w("in.wav"), "-af", "ebur128=peak=true", "-f", "null", "-"])]),
+    # seed measures, renders with its limiter and re-measures what it wrote (more passes when the
+    # limiter changed the loudness); ffmpeg's loudnorm measures, then renders once.
+    ("normalize -14 LUFS, TP -1", [seed, "normalize", w("in.wav"), "--lufs", "-14", "-o", o("seed_norm.wav"), "--force", "--quiet"], [
+        ("ffmpeg loudnorm 2-pass", [sys.executable, os.path.join(here, "loudnorm2.py"), w("in.wav"), o("ff_norm.wav"), "-14", "-1"])]),
+    ("peak normalize -1 dBFS", [seed, "normalize", w("in.wav"), "--peak", "-1", "-o", o("seed_peak.wav"), "--force", "--quiet"], [
+        ("sox --norm=-1", ["sox", "--norm=-1", w("in.wav"), o("sox_peak.wav")])]),
+    ("trim silence (5 s each end)", [seed, "trim", w("padded.wav"), "--silence", "-o", o("seed_trim.wav"), "--force", "--quiet"], [
+        ("sox silence", ["sox", w("padded.wav"), o("sox_trim.wav"), "silence", "1", "0.01", "-50d", "reverse", "silence", "1", "0.01", "-50d", "reverse"]),
+        ("librosa trim", [sys.executable, os.path.join(here, "librosa_trim.py"), w("padded.wav"), o("librosa_trim.wav")])]),
+    # No peer chooses a window; sox cutting a fixed 30 s with fades is the floor of the work.
+    ("best 30 s window", [seed, "trim", w("in.wav"), "--best", "30s", "-o", o("seed_best.wav"), "--force", "--quiet"], [
+        ("sox fixed trim+fade", ["sox", w("in.wav"), o("sox_best.wav"), "trim", "60", "30", "fade", "0.02", "30", "0.02"])]),
 ]
 
 
@@ -50,6 +63,8 @@ for name, seed_cmd, peers in jobs:
     for label, cmd in peers:
         if shutil.which(cmd[0]) is None:
             continue
+        if cmd[1].endswith("librosa_trim.py") and subprocess.run([sys.executable, "-c", "import librosa"], capture_output=True).returncode:
+            continue  # librosa is optional
         try:
             times.append((label, timed(cmd)))
         except subprocess.CalledProcessError:

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Beat decoding with a dynamic Bayesian network over (beat period, position in the beat),
+/// decoded by Viterbi: the state space of Krebs, Böck & Widmer (2015), "An efficient state-space
+/// model for joint tempo and meter tracking", at the beat level as in Böck, Krebs & Widmer
+/// (2014), "A multi-model approach to beat tracking considering heterogeneous music styles".
+///
+/// - Every beat period τ (in frames) has τ position states; the position advances by one per
+///   frame, and only at the end of a beat may the period change, with probability
+///   exp(-λ·|τ'/τ - 1|) (λ = 100 by default), so the tempo can drift and jump but not wander.
+/// - Observation: the first 1/16 of each beat are "beat" states, which expect a high activation;
+///   the rest expect a low one.
+/// - A tempo prior (from `estimateTempo`) is added once per beat, which settles the metrical level
+///   the way the autocorrelation comb found it.
+/// Memory is O(frames · periods) bytes for the back-pointers (2 bytes each), so long inputs are
+/// decoded in overlapping chunks by the caller.
+public struct BeatDecoder: Sendable {
+    public var periods: ClosedRange<Int>
+    public var transitionLambda: Double = 100
+    public var observationLambda: Int = 16
+    /// log-prior weight per beat for each period (index 0 = `periods.lowerBound`).
+    public var logPrior: [Float]
+
+    public init(periods: ClosedRange<Int>, logPrior: [Float]? = nil) {
+        self.periods = periods
+        self.logPrior = logPrior ?? [Float](repeating: 0, count: periods.count)
+    }
+
+    /// The frames at which beats fall, given an activation in [0, 1] per frame.
+    public func decode(_ activation: [Float]) -> [Int] {
+        let frames = activation.count
+        guard frames > 2 else { return [] }
+        let taus = Array(periods)
+        let nt = taus.count
+        var offset = [Int](repeating: 0, count: nt + 1)
+        for j in 0..<nt { offset[j + 1] = offset[j] + taus[j] }
+        let states = offset[nt]
+        let beatPositions = taus.map { max(1, Int((Double($0) / Double(observationLambda)).rounded(.up))) }
+
+        // Period changes: P(τ_i → τ_j) ∝ exp(-λ·|τ_j/τ_i - 1|), normalized over j for each i; only
+        // changes within 25% are kept (the rest have negligible probability).
+        var fromList: [[(Int, Float)]] = Array(repeating: [], count: nt)
+        for i in 0..<nt {
+            var row: [(Int, Double)] = []
+            for j in 0..<nt {
+                let change = abs(Double(taus[j]) / Double(taus[i]) - 1)
+                if change < 0.25 { row.append((j, -transitionLambda * change)) }
+            }
+            let norm = log(row.reduce(0.0) { $0 + exp($1.1) })
+            for (j, lp) in row { fromList[j].append((i, Float(lp - norm))) }
+        }
+
+        var delta = [Float](repeating: 0, count: states)
+        var next = delta
+        // Uniform start over all states.
+        let startLog = -Float(log(Double(states)))
+        for s in 0..<states { delta[s] = startLog }
+        var back = [UInt16](repeating: 0, count: frames * nt)
+        let lambda = Float(observationLambda)
+
+        for t in 0..<frames {
+            let a = min(0.999, max(0.001, activation[t]))
+            let logBeat = log(a), logOther = log((1 - a) / (lambda - 1))
+            if t > 0 {
+                for j in 0..<nt {
+                    let o = offset[j]
+                    // Advance within the beat.
+                    for p in stride(from: taus[j] - 1, through: 1, by: -1) { next[o + p] = delta[o + p - 1] }
+                    // A new beat: best predecessor at the end of its beat.
+                    var best = -Float.infinity, arg = 0
+                    for (i, lp) in fromList[j] {
+                        let v = delta[offset[i] + taus[i] - 1] + lp
+                        if v > best { best = v; arg = i }
+                    }
+                    next[o] = best + logPrior[j]
+                    back[t * nt + j] = UInt16(arg)
+                }
+                swap(&delta, &next)
+            }
+            for j in 0..<nt {
+                let o = offset[j]
+                for p in 0..<taus[j] { delta[o + p] += p < beatPositions[j] ? logBeat : logOther }
+            }
+            // Keep numbers in range.
+            if t % 64 == 63 {
+                let m = delta.max() ?? 0
+                for s in 0..<states { delta[s] -= m }
+            }
+        }
+        // Backtrack from the best final state.
+        let s = delta.indices.max { delta[$0] < delta[$1] } ?? 0
+        var j = 0
+        while offset[j + 1] <= s { j += 1 }
+        var p = s - offset[j]
+        var beats: [Int] = []
+        var t = frames - 1
+        while t >= 0 {
+            if p == 0 {
+                beats.append(t)
+                if t > 0 {
+                    let i = Int(back[t * nt + j])
+                    j = i
+                    p = taus[i] - 1
+                }
+            } else {
+                p -= 1
+            }
+            t -= 1
+        }
+        return beats.reversed()
+    }
+}

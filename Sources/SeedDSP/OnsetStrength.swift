@@ -1,0 +1,155 @@
+import Foundation
+
+/// Onset strength per frame, in three frequency regions, plus a compact chroma per frame.
+public struct OnsetTrack: Sendable {
+    /// Frames per second.
+    public var fps: Double
+    /// Summed spectral flux over all bands, per frame.
+    public var total: [Float] = []
+    /// Flux below 200 Hz (kick, bass), 200 Hz-2 kHz, above 2 kHz (snare, hats), per frame.
+    public var low: [Float] = []
+    public var mid: [Float] = []
+    public var high: [Float] = []
+    /// 12-bin chroma per frame, each bin quantized to 0...255 (frame maximum = 255), flattened.
+    public var chroma: [UInt8] = []
+
+    public init(fps: Double) { self.fps = fps }
+    public var count: Int { total.count }
+}
+
+/// Streaming onset-strength function after Böck & Widmer (2013), "Maximum filter vibrato
+/// suppression for onset detection" (SuperFlux): magnitude spectrogram → triangular filterbank
+/// with 12 bands per octave (30 Hz to Nyquist) → log(1 + x) → positive difference against the
+/// previous frame's spectrum widened by a 3-band maximum filter (so vibrato and glides, which move
+/// energy to a neighbouring band, do not count as onsets). The flux is kept separately in three
+/// regions, as multi-band onset functions help tempo induction (Klapuri, Eronen & Astola 2006).
+public final class OnsetStrengthExtractor {
+    public let sampleRate: Double
+    public let hop: Int
+    private let frameLength: Int
+    private let fft: RealFFT
+    private let window: [Float]
+    private let bandEdges: [(lo: Int, center: Int, hi: Int)]
+    private let bandRegion: [UInt8]
+    private let chromaMap: ChromaMap
+    private var previous: [Float]
+    private var current: [Float]
+    private var widened: [Float]
+    private var re: [Float], im: [Float], mag: [Float], frame: [Float]
+    private var pending: [Float] = []
+    private var start = 0
+    private var chromaScratch = [Float](repeating: 0, count: 12)
+    public private(set) var track: OnsetTrack
+
+    /// 100 frames per second with 64 ms frames at any analysis rate (16 kHz is what seed uses).
+    public init(sampleRate: Double, fps: Double = 100) {
+        self.sampleRate = sampleRate
+        hop = Int((sampleRate / fps).rounded())
+        var n = 1
+        while n < Int(0.064 * sampleRate) { n *= 2 }
+        frameLength = n
+        fft = RealFFT(size: n)
+        window = (0..<n).map { Float(0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(n))) }
+        // Triangular bands at 12 per octave; bands narrower than a bin are merged upward.
+        var centers: [Int] = []
+        var f = 30.0
+        while f < sampleRate / 2 * 0.95 {
+            let bin = Int((f * Double(n) / sampleRate).rounded())
+            if bin > (centers.last ?? 0) { centers.append(bin) }
+            f *= pow(2, 1.0 / 12)
+        }
+        var edges: [(Int, Int, Int)] = []
+        var regions: [UInt8] = []
+        for i in 1..<(centers.count - 1) {
+            edges.append((centers[i - 1], centers[i], centers[i + 1]))
+            let hz = Double(centers[i]) * sampleRate / Double(n)
+            regions.append(hz < 200 ? 0 : (hz < 2000 ? 1 : 2))
+        }
+        bandEdges = edges.map { (lo: $0.0, center: $0.1, hi: $0.2) }
+        bandRegion = regions
+        chromaMap = ChromaMap(sampleRate: sampleRate, fftSize: n)
+        previous = [Float](repeating: 0, count: edges.count)
+        current = previous
+        widened = previous
+        re = [Float](repeating: 0, count: n / 2 + 1)
+        im = re
+        mag = re
+        frame = [Float](repeating: 0, count: n)
+        track = OnsetTrack(fps: sampleRate / Double(hop))
+        pending = [Float](repeating: 0, count: (n - hop) / 2)   // centre frames on their hop
+    }
+
+    /// Adds mono samples at `sampleRate`.
+    public func push(_ samples: UnsafeBufferPointer<Float>) {
+        pending.append(contentsOf: samples)
+        while pending.count - start >= frameLength { step() }
+        if start > 8 * frameLength {
+            pending.removeFirst(start)
+            start = 0
+        }
+    }
+
+    /// Flushes and returns the track with one frame per hop of input.
+    public func finish(totalSamples: Int) -> OnsetTrack {
+        let frames = (totalSamples + hop - 1) / hop
+        pending.append(contentsOf: [Float](repeating: 0, count: frameLength))
+        while track.count < frames, pending.count - start >= frameLength { step() }
+        return track
+    }
+
+    private func step() {
+        pending.withUnsafeBufferPointer { p in
+            for i in 0..<frameLength { frame[i] = p[start + i] * window[i] }
+        }
+        frame.withUnsafeBufferPointer { f in
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { m in fft.forward(f.baseAddress!, real: r.baseAddress!, imag: m.baseAddress!) }
+            }
+        }
+        for k in 0..<mag.count { mag[k] = (re[k] * re[k] + im[k] * im[k]).squareRoot() }
+        // Filterbank and log compression.
+        let scale = 1 / Float(frameLength) * 4   // a full-scale sine ≈ 1 in its band
+        for b in 0..<bandEdges.count {
+            let e = bandEdges[b]
+            var sum: Float = 0, weights: Float = 0
+            for k in e.lo...e.hi {
+                let w: Float = k <= e.center
+                    ? (e.center == e.lo ? 1 : Float(k - e.lo) / Float(e.center - e.lo))
+                    : (e.hi == e.center ? 1 : Float(e.hi - k) / Float(e.hi - e.center))
+                sum += w * mag[k]
+                weights += w
+            }
+            current[b] = log1p(1000 * scale * sum / max(weights, 1))
+        }
+        // SuperFlux: difference against the max-filtered previous frame.
+        let n = bandEdges.count
+        for b in 0..<n {
+            widened[b] = max(previous[max(0, b - 1)], previous[b], previous[min(n - 1, b + 1)])
+        }
+        var sums: (Float, Float, Float) = (0, 0, 0)
+        for b in 0..<n {
+            let d = current[b] - widened[b]
+            if d > 0 {
+                switch bandRegion[b] {
+                case 0: sums.0 += d
+                case 1: sums.1 += d
+                default: sums.2 += d
+                }
+            }
+        }
+        swap(&previous, &current)
+        track.low.append(sums.0)
+        track.mid.append(sums.1)
+        track.high.append(sums.2)
+        track.total.append(sums.0 + sums.1 + sums.2)
+        // Chroma of the same frame, for harmonic-change cues at downbeats.
+        for i in 0..<12 { chromaScratch[i] = 0 }
+        for k in 0..<mag.count { mag[k] *= mag[k] }
+        mag.withUnsafeBufferPointer { pw in
+            chromaScratch.withUnsafeMutableBufferPointer { chromaMap.accumulate(power: pw, into: $0.baseAddress!) }
+        }
+        let top = chromaScratch.max() ?? 0
+        for i in 0..<12 { track.chroma.append(top > 0 ? UInt8(min(255, (chromaScratch[i] / top * 255).rounded())) : 0) }
+        start += hop
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import SeedAudio
+
+/// What loudness a rendering aims at.
+public struct LoudnessTarget: Sendable, Codable, Equatable {
+    /// Target integrated loudness in LUFS.
+    public var lufs: Double = -14
+    /// True-peak ceiling in dBTP.
+    public var ceilingDBTP: Double = -1
+    /// When set: plain peak normalization of the sample peak to this dBFS instead of loudness.
+    public var peakDBFS: Double?
+
+    public init(lufs: Double = -14, ceilingDBTP: Double = -1, peakDBFS: Double? = nil) {
+        self.lufs = lufs
+        self.ceilingDBTP = ceilingDBTP
+        self.peakDBFS = peakDBFS
+    }
+
+    /// Quieter than this is treated as silence or near-silence and refused.
+    public static let quietestLUFS = -55.0
+
+    public var description: String {
+        if let p = peakDBFS { return String(format: "peak %.1f dBFS", p) }
+        return String(format: "%.1f LUFS, true peak ≤ %.1f dBTP", lufs, ceilingDBTP)
+    }
+}
+
+/// How a loudness rendering went.
+struct LoudnessOutcome {
+    var after: LoudnessReport
+    var gainDB: Double
+    var limiterMaxReductionDB: Double
+    var passes: Int
+    var warning: String?
+}
+
+/// Reads a source from its start and measures loudness, true peak and sample peak; rewinds it.
+func measureLoudness(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> LoudnessReport {
+    let info = source.info
+    let meter = try LoudnessMeter(sampleRate: info.sampleRate, channels: info.channels, truePeak: true)
+    let block = 16_384
+    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * info.channels)
+    defer { buffer.deallocate() }
+    try source.seek(toFrame: 0)
+    var frames: Int64 = 0
+    while true {
+        let n = try source.read(into: buffer.baseAddress!, frames: block)
+        if n == 0 { break }
+        meter.add(UnsafeBufferPointer(rebasing: buffer[0..<n * info.channels]), frames: n)
+        frames += Int64(n)
+        if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
+    }
+    try source.seek(toFrame: 0)
+    return meter.report
+}
+
+/// Renders `source` (rewindable) into `out` at the target loudness under the true-peak ceiling.
+///
+/// The result is measured as it is written, in the output's own rate and channels (a downmix
+/// changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
+/// inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's internal
+/// ceiling by as much; and a loudness miss (from a downmix, or from limiting, which returns less
+/// than each added dB of gain) is corrected with a secant step.
+func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: LoudnessTarget, out: OutputFile,
+                      settings: EncoderSettings, resample: ResampleOptions, title: String,
+                      progress: ProgressHandler?) throws -> LoudnessOutcome {
+    let path = source.path
+    var gain: Double
+    let ceiling: Double
+    if let peak = target.peakDBFS {
+        guard let samplePeak = before.samplePeakDBFS, samplePeak > -60 else { throw tooQuiet(path, before) }
+        gain = peak - samplePeak
+        ceiling = 0  // plain peak mode: the limiter only stops inter-sample overs of full scale
+    } else {
+        guard let lufs = before.integratedLUFS, lufs > LoudnessTarget.quietestLUFS else { throw tooQuiet(path, before) }
+        gain = target.lufs - lufs
+        ceiling = target.ceilingDBTP
+    }
+    var limit = ceiling - 0.1
+    var passes = 0
+    var result: (LoudnessReport, Double)
+    var previous: (gain: Double, lufs: Double)?
+    while true {
+        passes += 1
+        try source.seek(toFrame: 0)
+        do {
+            let encoder = try makeSink(path: out.tempPath, settings: settings, title: title)
+            let sink = try LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
+                                        gainDB: gain, ceilingDB: limit)
+            try transcode(source, into: sink, settings: settings, resample: resample, progress: progress)
+            result = (sink.meter.report, sink.maxReductionDB)
+        } catch {
+            out.discard()
+            throw error
+        }
+        guard passes < 6 else { break }
+        var again = false
+        if let tp = result.0.truePeakDBTP, tp > ceiling {
+            limit -= tp - ceiling + 0.05
+            again = true
+        }
+        if target.peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - target.lufs) > 0.1 {
+            var slope = 1.0
+            if let p = previous, abs(gain - p.gain) > 0.01 { slope = min(1, max(0.25, (got - p.lufs) / (gain - p.gain))) }
+            previous = (gain, got)
+            // More than 24 dB of limiting only makes distortion, never the target.
+            let most = ceiling - (before.truePeakDBTP ?? 0) + 24
+            let next = min(most, gain + (target.lufs - got) / slope)
+            again = again || abs(next - gain) > 0.01
+            gain = next
+        }
+        if !again { break }
+    }
+    var warning: String?
+    if target.peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - target.lufs) > 0.5 {
+        warning = String(format: "%.1f LUFS is out of reach under a %.1f dBTP ceiling for this material; reached %.1f LUFS",
+                         target.lufs, target.ceilingDBTP, got)
+    }
+    if let tp = result.0.truePeakDBTP, tp > ceiling + 0.05 {
+        warning = (warning.map { $0 + "; " } ?? "") + String(format: "true peak %.2f dBTP is over the ceiling", tp)
+    }
+    return LoudnessOutcome(after: result.0, gainDB: gain, limiterMaxReductionDB: result.1, passes: passes, warning: warning)
+}
+
+func tooQuiet(_ path: String, _ loudness: LoudnessReport) -> AudioError {
+    let level = loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "digital silence"
+    return .tooQuiet(path, level: level)
+}

@@ -1,0 +1,213 @@
+import Foundation
+import SeedAudio
+import SeedDSP
+
+/// What a trim keeps.
+public enum TrimMode: Sendable, Equatable {
+    /// Leading and trailing silence removed: sound starts at `thresholdDB` (peak, dBFS), `padSeconds` kept around it.
+    case silence(thresholdDB: Double, padSeconds: Double)
+    /// The best window of this many seconds.
+    case best(seconds: Double)
+}
+
+/// `seed trim`: analysis pass over the whole file, then only the chosen stretch is read again,
+/// faded, optionally loudness-normalized, and encoded.
+public struct TrimJob: Sendable {
+    public var input: String
+    public var output: String
+    public var mode: TrimMode
+    /// Fade in and out, seconds (raised cosine).
+    public var fadeSeconds: Double
+    /// Silence threshold used to find where sound starts and ends (also before a best-window search).
+    public var thresholdDB: Double = -50
+    public var loudness: LoudnessTarget?
+    public var force = false
+    public var resample = ResampleOptions()
+
+    public init(input: String, output: String, mode: TrimMode, fadeSeconds: Double? = nil) {
+        self.input = input
+        self.output = output
+        self.mode = mode
+        switch mode {
+        case .silence(let t, _):
+            thresholdDB = t
+            self.fadeSeconds = fadeSeconds ?? 0.005
+        case .best:
+            self.fadeSeconds = fadeSeconds ?? 0.02
+        }
+    }
+}
+
+/// A stretch of the input in seconds.
+public struct TrimWindow: Sendable, Codable, Equatable {
+    public var start: Double
+    public var end: Double
+    public var score: Double?
+    public var duration: Double { end - start }
+
+    enum CodingKeys: String, CodingKey { case start, end, score, duration }
+    public init(start: Double, end: Double, score: Double?) {
+        self.start = start; self.end = end; self.score = score
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode((start * 1000).rounded() / 1000, forKey: .start)
+        try c.encode((end * 1000).rounded() / 1000, forKey: .end)
+        try c.encode(((end - start) * 1000).rounded() / 1000, forKey: .duration)
+        try c.encodeIfPresent(score.map { ($0 * 1000).rounded() / 1000 }, forKey: .score)
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        start = try c.decode(Double.self, forKey: .start)
+        end = try c.decode(Double.self, forKey: .end)
+        score = try c.decodeIfPresent(Double.self, forKey: .score)
+    }
+}
+
+/// What a trim did, for the summary line and `--json`.
+public struct TrimSummary: Sendable, Codable {
+    public var input: String
+    public var output: String
+    public var mode: String
+    public var inputSeconds: Double
+    /// The stretch kept.
+    public var window: TrimWindow
+    /// Other good windows, best first (best-window mode).
+    public var runnersUp: [TrimWindow]
+    /// What the content looked like: share of the sounding part that is pitched and sustained.
+    public var melodicShare: Double?
+    public var fadeSeconds: Double
+    /// Why the window is where it is, in words.
+    public var reason: String
+    /// Set when the result is not what was asked (e.g. the input is shorter than the window).
+    public var note: String?
+    public var loudnessBefore: LoudnessReport?
+    public var loudnessAfter: LoudnessReport?
+    public var gainDB: Double?
+    public var warning: String?
+    public var bytes: Int64
+}
+
+extension TrimJob {
+    public func run(progress: ProgressHandler? = nil) throws -> TrimSummary {
+        if case .best(let s) = mode, !(s > 0) {
+            throw AudioError.unsupportedFormat(input, detail: "the window length must be more than 0 s")
+        }
+        guard let format = OutputFormat(path: output) else {
+            throw AudioError.unsupportedFormat(output, detail: "the output must end in .wav, .flac or .mp3")
+        }
+        let source = try AudioOpener.open(input)
+        defer { source.close() }
+        let out = try OutputFile(output, inputs: [input], force: force)
+        let analysis: TrimAnalysis
+        do {
+            var wantsFeatures = true
+            if case .silence = mode { wantsFeatures = false }
+            analysis = try analyzeForTrim(source, features: wantsFeatures, progress: { progress?($0 * 0.6) })
+        } catch {
+            out.discard()
+            throw error
+        }
+        let choice: Choice
+        do { choice = try choose(analysis) } catch { out.discard(); throw error }
+
+        let rate = Double(analysis.sampleRate)
+        let startFrame = Int64((choice.window.start * rate).rounded())
+        let endFrame = min(analysis.frames, Int64((choice.window.end * rate).rounded()))
+        let fade = Int((fadeSeconds * rate).rounded())
+        let clip = try ClipSource(source, start: startFrame, end: endFrame, fadeIn: startFrame > 0 ? fade : 0,
+                                  fadeOut: endFrame < analysis.frames ? fade : 0)
+        let shape = StreamShape(sampleRate: analysis.sampleRate, channels: analysis.channels,
+                                frames: endFrame - startFrame, depth: EncodeJob.depth(of: source))
+        let settings = try EncodePlanner.plan(EncodeRequest(format: format), input: shape).settings
+        let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
+        var summary = TrimSummary(input: input, output: output, mode: describeMode(), inputSeconds: analysis.seconds,
+                                  window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
+                                  fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note, bytes: 0)
+        if let loudness {
+            let before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) })
+            let r = try renderAtLoudness(clip, before: before, target: loudness, out: out, settings: settings,
+                                         resample: resample, title: title, progress: { progress?(0.7 + 0.3 * $0) })
+            summary.loudnessBefore = before
+            summary.loudnessAfter = r.after
+            summary.gainDB = r.gainDB
+            summary.warning = r.warning
+        } else {
+            do {
+                let sink = try makeSink(path: out.tempPath, settings: settings, title: title)
+                try transcode(clip, into: sink, settings: settings, resample: resample, progress: { progress?(0.6 + 0.4 * $0) })
+            } catch {
+                out.discard()
+                throw error
+            }
+        }
+        summary.bytes = out.writtenBytes
+        try out.commit()
+        return summary
+    }
+
+    private func describeMode() -> String {
+        switch mode {
+        case .silence(let t, let p): return String(format: "silence (threshold %.0f dBFS, pad %.0f ms)", t, p * 1000)
+        case .best(let s): return "best \(formatDuration(s))"
+        }
+    }
+
+    struct Choice {
+        var window: TrimWindow
+        var runnersUp: [TrimWindow] = []
+        var melodicShare: Double?
+        var reason: String
+        var note: String?
+    }
+
+    /// Picks the stretch to keep, from the analysis alone.
+    func choose(_ a: TrimAnalysis) throws -> Choice {
+        let peakHop = a.peakHopSeconds
+        let pad: Double
+        if case .silence(_, let p) = mode { pad = p } else { pad = 0.1 }
+        guard let sound = silenceBounds(peakDB: a.peakDB, thresholdDB: Float(thresholdDB),
+                                        padHops: Int((pad / peakHop).rounded())) else {
+            throw AudioError.tooQuiet(input, level: String(format: "nothing reaches %.0f dBFS", thresholdDB))
+        }
+        let soundStart = Double(sound.lowerBound) * peakHop
+        let soundEnd = min(a.seconds, Double(sound.upperBound) * peakHop)
+        switch mode {
+        case .silence:
+            let cut = a.seconds - (soundEnd - soundStart)
+            return Choice(window: TrimWindow(start: soundStart, end: soundEnd, score: nil),
+                          reason: String(format: "sound from %.2f s to %.2f s; %.2f s of silence removed", soundStart, soundEnd, cut))
+        case .best(let seconds):
+            let track = a.features
+            let hop = track.hopSeconds
+            let scores = scoreHops(track, windowSeconds: seconds, clippedHops: a.clippedFeatureHops)
+            let share = Double(scores.melodicShare)
+            if soundEnd - soundStart <= seconds {
+                return Choice(window: TrimWindow(start: soundStart, end: soundEnd, score: nil), melodicShare: share,
+                              reason: "the whole sounding part",
+                              note: String(format: "the input has %.1f s of sound, not more than the %@ asked for; kept all of it",
+                                           soundEnd - soundStart, formatDuration(seconds)))
+            }
+            // The fades go outside the chosen hops (into the gap before an onset and after a
+            // release), so the search window is shorter by both fades.
+            let length = Int(((seconds - 2 * fadeSeconds) / hop).rounded(.down))
+            // Up to 10% (at most 2 s) shorter, so both cuts can fall in a gap between notes.
+            let flex = min(Int((0.1 * seconds / hop).rounded()), Int((2 / hop).rounded()))
+            let range = Int((soundStart / hop).rounded(.down))..<Int((soundEnd / hop).rounded(.up))
+            let picks = findBestWindows(scores: scores, range: range, length: length, minLength: length - flex,
+                                        cutHops: Int((1 / hop).rounded()))
+            guard let best = picks.first else {
+                throw AudioError.tooQuiet(input, level: "no window found")
+            }
+            func inSeconds(_ c: WindowChoice) -> TrimWindow {
+                TrimWindow(start: max(soundStart, Double(c.start) * hop - fadeSeconds),
+                           end: min(soundEnd, Double(c.end) * hop + fadeSeconds), score: Double(c.score))
+            }
+            let w = inSeconds(best)
+            let kind = share > 0.5 ? "pitched, sustained sound (humming, singing or an instrument)" :
+                (share > 0.2 ? "the most musical stretch (pitched and loud)" : "the loudest, most repeated stretch")
+            return Choice(window: w, runnersUp: picks.dropFirst().map(inSeconds), melodicShare: share,
+                          reason: "\(kind); cuts placed in quiet gaps")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import SeedAudio
+import SeedDSP
+import SeedPipeline
+
+struct BeatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beats",
+        abstract: "Detect tempo, beats, meter and downbeats.",
+        discussion: """
+        Onset strength (SuperFlux spectral flux in three bands), tempo by autocorrelation with a \
+        comb and a tempo prior, beats by Viterbi decoding of a tempo/phase state space that allows \
+        tempo changes, meter (2, 3 or 4 beats per bar) and downbeats from chord changes and bass \
+        accents. Formats: json (everything), csv (time,position), txt (one time per line, as beat \
+        datasets use), labels (an Audacity label track). --cuts 2bars (or 1beat, 4beats, 1bar) \
+        prints a cut list for editing video to the beat instead. --click OUT.wav writes the input with \
+        clicks at the beats (downbeats higher) to check them by ear. Material without a steady beat \
+        (silence, speech) gives no beats and says so.
+        """)
+
+    @Argument(help: "Input audio file.")
+    var file: String
+
+    @Option(help: "Output format: json, csv, txt or labels.")
+    var format: BeatFormat = .json
+
+    @Option(name: .shortAndLong, help: "Write the beats (or cut list) to this file instead of stdout.")
+    var output: String?
+
+    @Option(help: "Also write the input with clicks at the beats to this WAV/FLAC file.")
+    var click: String?
+
+    @Option(help: "Print a cut list: segments of 1beat, 4beats, 2bars, ...")
+    var cuts: String?
+
+    @Option(name: .customLong("min-bpm"), help: "Slowest tempo considered.")
+    var minBPM: Double = 55
+
+    @Option(name: .customLong("max-bpm"), help: "Fastest tempo considered.")
+    var maxBPM: Double = 215
+
+    @Flag(help: "Replace output files that exist.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no notes on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard minBPM >= 20, maxBPM <= 400, maxBPM > minBPM * 1.5 else {
+            throw ValidationError("--min-bpm and --max-bpm: 20 to 400 BPM, the maximum at least 1.5x the minimum")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let unit = try cuts.map(CutUnit.init)
+            let source = try AudioOpener.open(file)
+            defer { source.close() }
+            let seconds = source.info.durationSeconds
+            let analysis = try withProgress("beats", quiet: quiet) {
+                try analyzeBeats(source, options: BeatTrackingOptions(minBPM: minBPM, maxBPM: maxBPM), progress: $0)
+            }
+            if !analysis.steady && !quiet {
+                FileHandle.standardError.write(Data("seed: note: \(file): no steady beat found\n".utf8))
+            }
+            let end = seconds ?? (analysis.beats.last?.time ?? 0)
+            let cutSegments = unit.map { cutList(analysis, unit: $0, end: end) }
+            let text = try formatBeats(analysis, format: format, cuts: cutSegments, input: file)
+            if let output {
+                let out = try OutputFile(output, inputs: [file], force: force)
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: out.tempPath))
+                    try out.commit()
+                } catch {
+                    out.discard()
+                    throw error
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            if let click {
+                try writeClickTrack(input: file, output: click, beats: analysis.beats, force: force)
+            }
+        }
+    }
+}
+
+extension BeatFormat: ExpressibleByArgument {}

@@ -1,0 +1,72 @@
+import SeedDSP
+import SeedTestSupport
+import XCTest
+
+/// Beat tracking on generated drum patterns with exact beats: steady tempi from 60 to 200 BPM in
+/// 4/4 and 3/4, swing, tempo ramps, timing jitter and noise.
+final class BeatTrackerTests: XCTestCase {
+    private func track(_ x: [Float], rate: Int) -> BeatAnalysis {
+        let ex = OnsetStrengthExtractor(sampleRate: Double(rate))
+        x.withUnsafeBufferPointer { ex.push($0) }
+        return trackBeats(ex.finish(totalSamples: x.count))
+    }
+
+    private struct Score { var f: Double; var amlt: Double; var cmlt: Double; var bpm: Double; var meter: Int }
+
+    private func score(_ p: DrumPattern) -> Score {
+        let rate = 16000
+        let (x, truth) = p.render(rate: rate)
+        let a = track(x, rate: rate)
+        let ref = truth.map(\.time), est = a.beats.map(\.time)
+        let c = BeatMetrics.continuity(reference: ref, estimated: est)
+        return Score(f: BeatMetrics.fMeasure(reference: ref, estimated: est), amlt: c.amlt, cmlt: c.cmlt, bpm: a.bpm, meter: a.beatsPerBar)
+    }
+
+    func testSteadyPatternsFrom60To200BPM() {
+        var fs: [Double] = []
+        for (bpm, meter) in [(60.0, 4), (75, 3), (90, 4), (105, 3), (120, 4), (135, 4), (150, 3), (170, 4), (200, 4)] {
+            var p = DrumPattern(bpm: bpm, beatsPerBar: meter)
+            p.seconds = 25
+            p.seed = UInt64(bpm)
+            let s = score(p)
+            fs.append(s.f)
+            print(String(format: "steady %3.0f BPM %d/4: F %.3f CMLt %.3f AMLt %.3f tempo %.1f meter %d", bpm, meter, s.f, s.cmlt, s.amlt, s.bpm, s.meter))
+            if bpm == 60 || bpm == 200 {
+                // At the ends of the range seed taps the eighths of 60 BPM and every other beat of
+                // 200 BPM: the beats are right at the neighbouring metrical level (AMLt), the
+                // tempo is 2x or 1/2 within 2%.
+                XCTAssertGreaterThanOrEqual(s.amlt, 0.95, "\(bpm) BPM")
+                XCTAssertTrue([1, 2, 0.5].contains { abs(s.bpm / (bpm * $0) - 1) < 0.02 }, "\(bpm) BPM: \(s.bpm)")
+            } else {
+                XCTAssertGreaterThanOrEqual(s.f, 0.95, "\(bpm) BPM")
+                XCTAssertEqual(s.bpm, bpm, accuracy: bpm * 0.02, "\(bpm) BPM")
+                XCTAssertEqual(s.meter, meter, "\(bpm) BPM")
+            }
+        }
+    }
+
+    func testSwingJitterRampsAndNoise() {
+        var cases: [(String, DrumPattern, Double)] = []
+        var swing = DrumPattern(bpm: 96); swing.swing = 0.167; cases.append(("swing 96", swing, 0.95))
+        var jitter = DrumPattern(bpm: 110); jitter.jitter = 0.02; cases.append(("jitter ±20 ms", jitter, 0.9))
+        var up = DrumPattern(bpm: 100); up.endBPM = 110; cases.append(("ramp 100→110", up, 0.9))
+        var down = DrumPattern(bpm: 140); down.endBPM = 126; cases.append(("ramp 140→126", down, 0.9))
+        var noisy = DrumPattern(bpm: 128); noisy.noiseDB = -10; cases.append(("noise -10 dB", noisy, 0.95))
+        var waltz = DrumPattern(bpm: 160, beatsPerBar: 3); waltz.jitter = 0.01; cases.append(("waltz 160 jitter", waltz, 0.9))
+        for (name, p, minimum) in cases {
+            let s = score(p)
+            print(String(format: "%@: F %.3f CMLt %.3f AMLt %.3f tempo %.1f", name, s.f, s.cmlt, s.amlt, s.bpm))
+            XCTAssertGreaterThanOrEqual(s.f, minimum, name)
+        }
+    }
+
+    func testSilenceAndNoiseHaveNoBeats() {
+        let rate = 16000
+        XCTAssertFalse(track([Float](repeating: 0, count: rate * 10), rate: rate).steady)
+        var rng = SeededRandom(seed: 3)
+        let noise = (0..<(rate * 10)).map { _ in Float(0.1 * rng.nextSigned()) }
+        let a = track(noise, rate: rate)
+        XCTAssertFalse(a.steady, "steady noise has no beat")
+        XCTAssertTrue(a.beats.isEmpty)
+    }
+}

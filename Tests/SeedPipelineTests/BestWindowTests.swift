@@ -1,0 +1,116 @@
+import SeedAudio
+import SeedPipeline
+import SeedTestSupport
+import XCTest
+
+/// `--best`: constructed recordings with a known best region, a song with a known chorus, and the
+/// real sung recordings (vocadito) with their pitch annotations.
+final class BestWindowTests: XCTestCase {
+    var dir: URL!
+    override func setUp() { dir = TestFiles.tempDir() }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    private func trim(_ x: [Float], rate: Int, name: String, seconds: Double, channels: Int = 1) throws -> TrimSummary {
+        let input = try TestFiles.write(x, to: dir.appendingPathComponent("\(name).wav").path, rate: rate, channels: channels)
+        let job = TrimJob(input: input, output: dir.appendingPathComponent("\(name).best.wav").path, mode: .best(seconds: seconds))
+        return try job.run()
+    }
+
+    func testHumIsFoundAmongNoiseSpeechAndCoughsInAnyOrderAndLevel() throws {
+        // The recording and reorderings; in some the noises are louder than the hum.
+        let takes: [(String, [Scenes.Part], Int)] = [
+            ("as-described", [.room(seconds: 8, dbfs: -45), .silence(seconds: 4), .hum(seconds: 30, dbfs: -20),
+                              .speech(seconds: 6, dbfs: -20), .cough(seconds: 3, dbfs: -12)], 44100),
+            ("speech-first-loud", [.speech(seconds: 6, dbfs: -12), .cough(seconds: 3, dbfs: -10), .hum(seconds: 30, dbfs: -26),
+                                   .room(seconds: 8, dbfs: -40), .silence(seconds: 4)], 48000),
+            ("hum-last-quiet", [.cough(seconds: 3, dbfs: -15), .room(seconds: 8, dbfs: -38), .speech(seconds: 6, dbfs: -18),
+                                .silence(seconds: 4), .hum(seconds: 30, dbfs: -32)], 22050),
+            ("hum-between", [.room(seconds: 8, dbfs: -50), .speech(seconds: 6, dbfs: -16), .hum(seconds: 30, dbfs: -18),
+                             .cough(seconds: 3, dbfs: -8), .silence(seconds: 4)], 16000),
+        ]
+        for (name, parts, rate) in takes {
+            let (x, melody) = Scenes.build(parts, rate: rate, seed: UInt64(rate))
+            let s = try trim(x, rate: rate, name: name, seconds: 30)
+            let chosen = s.window.start...s.window.end
+            let iou = Scenes.iou(chosen, melody[0])
+            XCTAssertGreaterThanOrEqual(iou, 0.9, "\(name): chose \(chosen), melody \(melody[0])")
+            XCTAssertLessThanOrEqual(s.window.duration, 30.0001, name)
+            XCTAssertGreaterThan(s.melodicShare ?? 0, 0.3, name)
+            // What was written is that window.
+            let (y, info) = try TestFiles.read(s.output)
+            XCTAssertEqual(Double(y.count) / Double(info.sampleRate), s.window.duration, accuracy: 0.001, name)
+        }
+    }
+
+    func testSongWindowLiesInsideAChorus() throws {
+        let rate = 22050
+        let (x, sections) = SongScene.build(rate: rate)
+        let s = try trim(x, rate: rate, name: "song", seconds: 10)
+        let chosen = s.window.start...s.window.end
+        let inside = sections.filter { $0.0 == .chorus }.map { c in
+            max(0, min(c.1.upperBound, chosen.upperBound) - max(c.1.lowerBound, chosen.lowerBound))
+        }.max() ?? 0
+        XCTAssertGreaterThanOrEqual(inside / s.window.duration, 0.98, "chose \(chosen); sections \(sections)")
+        // The runner-ups are other windows, not the same one again.
+        XCTAssertFalse(s.runnersUp.isEmpty)
+        for r in s.runnersUp {
+            let overlap = max(0, min(r.end, s.window.end) - max(r.start, s.window.start))
+            XCTAssertLessThan(overlap, 0.5 * min(r.duration, s.window.duration))
+            XCTAssertLessThanOrEqual(r.score ?? 0, s.window.score ?? 0)
+        }
+    }
+
+    func testWindowCutsFallInGapsAndFadeToSilence() throws {
+        // Hum with phrase gaps inside a longer hum: the cuts land where the level is low.
+        let rate = 44100
+        let (x, _) = Scenes.build([.hum(seconds: 40, dbfs: -20)], rate: rate, seed: 11)
+        let s = try trim(x, rate: rate, name: "cuts", seconds: 15)
+        let (y, _) = try TestFiles.read(s.output)
+        let peak = y.map { abs($0) }.max() ?? 0
+        XCTAssertLessThan(abs(y.first ?? 1), 0.01 * peak)
+        XCTAssertLessThan(abs(y.last ?? 1), 0.01 * peak)
+        // Level of the input around each cut (±10 ms) against the hum's typical level.
+        func rmsAround(_ t: Double) -> Double {
+            let c = Int(t * Double(rate)), w = rate / 100
+            return Measure.rms(x[max(0, c - w)..<min(x.count, c + w)])
+        }
+        let typical = Measure.rms(x[...])
+        XCTAssertLessThan(rmsAround(s.window.start + s.fadeSeconds), 0.3 * typical, "start \(s.window.start)")
+        XCTAssertLessThan(rmsAround(s.window.end - s.fadeSeconds), 0.3 * typical, "end \(s.window.end)")
+        XCTAssertGreaterThanOrEqual(s.window.duration, 13.5)
+    }
+
+    func testShorterThanTheWindowKeepsEverythingWithANote() throws {
+        let rate = 22050
+        let (x, melody) = Scenes.build([.silence(seconds: 2), .hum(seconds: 8, dbfs: -20), .silence(seconds: 3)], rate: rate)
+        let s = try trim(x, rate: rate, name: "short", seconds: 30)
+        XCTAssertNotNil(s.note)
+        XCTAssertEqual(s.window.start, melody[0].lowerBound - 0.1, accuracy: 0.03)
+        XCTAssertEqual(s.window.end, melody[0].upperBound + 0.1, accuracy: 0.1)
+    }
+
+    func testRealSungRecordingsPickVoicedStretches() throws {
+        // vocadito_1 has f0 annotations by trained musicians: the chosen 10 s must be more voiced
+        // than most other 10 s windows of the same take.
+        guard let wav = TestFiles.shared("testdata/hum/vocadito/vocadito_1.wav"),
+              let f0 = TestFiles.shared("testdata/hum/vocadito/vocadito_1_f0.csv") else {
+            throw XCTSkip("../shared/testdata is not beside this checkout")
+        }
+        let rows = try String(contentsOfFile: f0, encoding: .utf8).split(separator: "\n").compactMap { line -> (Double, Bool)? in
+            let p = line.split(separator: ",")
+            guard p.count == 2, let t = Double(p[0]), let f = Double(p[1]) else { return nil }
+            return (t, f > 0)
+        }
+        func voiced(_ a: Double, _ b: Double) -> Double {
+            let inside = rows.filter { $0.0 >= a && $0.0 < b }
+            return Double(inside.filter(\.1).count) / Double(max(1, inside.count))
+        }
+        let job = TrimJob(input: wav, output: dir.appendingPathComponent("v1.wav").path, mode: .best(seconds: 10))
+        let s = try job.run()
+        let chosen = voiced(s.window.start, s.window.end)
+        let others = stride(from: 0.0, through: 23, by: 0.5).map { voiced($0, $0 + 10) }.sorted()
+        let rank = Double(others.filter { $0 <= chosen }.count) / Double(others.count)
+        XCTAssertGreaterThanOrEqual(rank, 0.75, "voiced \(chosen) in \(s.window); all windows \(others)")
+        XCTAssertGreaterThan(s.melodicShare ?? 0, 0.5)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Constructed recordings with a known answer: which stretch is the music. Parts are generated
+/// from a seeded random source, so every run builds the same audio.
+public enum Scenes {
+    /// One part of a scene.
+    public enum Part: Sendable {
+        /// Pink room noise (air conditioning, traffic).
+        case room(seconds: Double, dbfs: Double)
+        /// Digital silence.
+        case silence(seconds: Double)
+        /// A hummed melody: vibrato tones with note changes, in phrases with breath gaps.
+        case hum(seconds: Double, dbfs: Double)
+        /// Speech-like: syllable-rate bursts of band-limited noise, with brief pitch glides (voiced onsets).
+        case speech(seconds: Double, dbfs: Double)
+        /// Coughs (broadband bursts with a sharp attack) and clicks (single-sample impulses).
+        case cough(seconds: Double, dbfs: Double)
+
+        var seconds: Double {
+            switch self {
+            case .room(let s, _), .silence(let s), .hum(let s, _), .speech(let s, _), .cough(let s, _): return s
+            }
+        }
+        var isMelody: Bool { if case .hum = self { return true } else { return false } }
+    }
+
+    /// Renders the parts in order; returns mono samples and where each melodic part lies (seconds).
+    public static func build(_ parts: [Part], rate: Int, seed: UInt64 = 7) -> (samples: [Float], melody: [ClosedRange<Double>]) {
+        var rng = SeededRandom(seed: seed)
+        var out: [Float] = []
+        var melody: [ClosedRange<Double>] = []
+        for part in parts {
+            let start = Double(out.count) / Double(rate)
+            let n = Int(part.seconds * Double(rate))
+            var chunk: [Float]
+            switch part {
+            case .silence: chunk = [Float](repeating: 0, count: n)
+            case .room(let s, let db): chunk = scaled(Signals.pinkNoise(rate: rate, seconds: s, amplitude: 1, seed: rng.next()), rmsDB: db)
+            case .hum(_, let db): chunk = scaled(hum(n: n, rate: rate, rng: &rng), rmsDB: db)
+            case .speech(_, let db): chunk = scaled(speech(n: n, rate: rate, rng: &rng), rmsDB: db)
+            case .cough(_, let db): chunk = scaled(cough(n: n, rate: rate, rng: &rng), rmsDB: db)
+            }
+            out += chunk
+            if part.isMelody { melody.append(start...(Double(out.count) / Double(rate))) }
+        }
+        return (out, melody)
+    }
+
+    /// Intersection over union of two time ranges.
+    public static func iou(_ a: ClosedRange<Double>, _ b: ClosedRange<Double>) -> Double {
+        let inter = max(0, min(a.upperBound, b.upperBound) - max(a.lowerBound, b.lowerBound))
+        let union = max(a.upperBound, b.upperBound) - min(a.lowerBound, b.lowerBound)
+        return union > 0 ? inter / union : 0
+    }
+
+    /// Scales so the RMS over the sounding samples is `rmsDB` dBFS (peaks limited to 0.99).
+    static func scaled(_ x: [Float], rmsDB: Double) -> [Float] {
+        let sounding = x.filter { $0 != 0 }
+        guard !sounding.isEmpty else { return x }
+        let rms = (sounding.reduce(0) { $0 + Double($1) * Double($1) } / Double(sounding.count)).squareRoot()
+        var g = Float(pow(10, rmsDB / 20) / max(rms, 1e-12))
+        let peak = x.reduce(0) { max($0, abs($1)) }
+        if peak * g > 0.99 { g = 0.99 / peak }
+        return x.map { $0 * g }
+    }
+
+    /// Notes of 0.4-1.2 s from a pentatonic scale around 220 Hz, 5.5 Hz vibrato of ±30 cents,
+    /// six harmonics, 30 ms attack and 60 ms release; a 120-250 ms breath gap every 3-5 notes.
+    static func hum(n: Int, rate: Int, rng: inout SeededRandom) -> [Float] {
+        let scale = [0, 2, 4, 7, 9, 12, 14]
+        var out = [Float](repeating: 0, count: n)
+        var i = 0, phase = 0.0, notesInPhrase = 0
+        var phraseLength = 3 + Int(rng.next() % 3)
+        while i < n {
+            let dur = Int((0.4 + 0.8 * Double(rng.next() % 1000) / 1000) * Double(rate))
+            let f0 = 196 * pow(2, Double(scale[Int(rng.next() % UInt64(scale.count))]) / 12)
+            let attack = Int(0.03 * Double(rate)), release = Int(0.06 * Double(rate))
+            for k in 0..<dur where i + k < n {
+                let t = Double(k) / Double(rate)
+                let f = f0 * pow(2, 0.3 / 12 * sin(2 * Double.pi * 5.5 * t))
+                phase += 2 * Double.pi * f / Double(rate)
+                var v = 0.0
+                for h in 1...6 { v += sin(Double(h) * phase) / Double(h) }
+                let env = min(1, Double(k) / Double(attack), Double(dur - k) / Double(release))
+                out[i + k] = Float(v * env)
+            }
+            i += dur
+            notesInPhrase += 1
+            if notesInPhrase == phraseLength, i < n {
+                i += Int((0.12 + 0.13 * Double(rng.next() % 1000) / 1000) * Double(rate))
+                notesInPhrase = 0
+                phraseLength = 3 + Int(rng.next() % 3)
+            }
+        }
+        return out
+    }
+
+    static func speech(n: Int, rate: Int, rng: inout SeededRandom) -> [Float] {
+        var out = [Float](repeating: 0, count: n)
+        var i = 0
+        var low = 0.0, band = 0.0
+        while i < n {
+            let syllable = Int((0.1 + 0.2 * Double(rng.next() % 1000) / 1000) * Double(rate))
+            let voicedOnset = rng.next() % 2 == 0
+            let f0 = 110 + Double(rng.next() % 60)
+            var phase = 0.0
+            for k in 0..<syllable where i + k < n {
+                let env = sin(Double.pi * Double(k) / Double(syllable))
+                // Noise through a crude band-pass (one-pole low-pass minus a slower one).
+                let white = rng.nextSigned()
+                low += 0.25 * (white - low)
+                band += 0.02 * (low - band)
+                var v = (low - band) * 2
+                if voicedOnset, k < syllable / 3 {   // a short gliding voiced bit, as at a vowel onset
+                    phase += 2 * Double.pi * f0 * (1 + Double(k) / Double(syllable)) / Double(rate)
+                    v += 0.6 * sin(phase) + 0.3 * sin(2 * phase)
+                }
+                out[i + k] = Float(v * env)
+            }
+            i += syllable + Int((0.03 + 0.15 * Double(rng.next() % 1000) / 1000) * Double(rate))
+        }
+        return out
+    }
+
+    static func cough(n: Int, rate: Int, rng: inout SeededRandom) -> [Float] {
+        var out = [Float](repeating: 0, count: n)
+        var i = Int(0.1 * Double(rate))
+        while i < n {
+            if rng.next() % 3 == 0 {
+                out[i] = 1; if i + 1 < n { out[i + 1] = -0.8 }     // a click
+                i += Int(0.2 * Double(rate))
+                continue
+            }
+            let length = Int(0.25 * Double(rate))
+            for k in 0..<length where i + k < n {
+                out[i + k] = Float(rng.nextSigned() * exp(-Double(k) / (0.06 * Double(rate))))
+            }
+            i += length + Int((0.2 + 0.4 * Double(rng.next() % 1000) / 1000) * Double(rate))
+        }
+        return out
+    }
+}
