@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times seed against sox, ffmpeg, lame (and librosa when installed) on the same jobs, in the same go, on a 3-minute stereo
 # 44.1 kHz file of real music, and prints seed/peer ratios (below 1: seed is faster).
+# With --beatset it scores beat tracking on ../shared/beatset against aubio and librosa.
 # With --memory it also measures seed's peak RSS on 1-minute and 60-minute 48 kHz stereo inputs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -9,6 +10,7 @@ cd "$root"
 bash scripts/setup.sh >/dev/null
 need=()
 for t in sox ffmpeg lame; do command -v $t >/dev/null || need+=($t); done
+command -v aubio >/dev/null || need+=(aubio-tools)
 dpkg-query -W -f='${Status}' libsox-fmt-mp3 2>/dev/null | grep -q "ok installed" || need+=(libsox-fmt-mp3)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
@@ -36,6 +38,21 @@ echo
 echo "## Whole commands, process start included (median of 5 after a warm-up)"
 python3 "$here/time_commands.py" "$work" "$seed"
 
+if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
+  # Beat accuracy on ../shared/beatset (built there with make_set.py), seed and aubio side by side.
+  set_dir="$root/../shared/beatset"
+  [ -d "$set_dir/data" ] || (cd "$set_dir" && python3 make_set.py)
+  results="$work/beatset"
+  python3 "$set_dir/score.py" --name seed --cmd "$seed beats {wav} --format csv" --downbeats --results "$results" >/dev/null
+  python3 "$set_dir/score.py" --name aubio --cmd "aubio beat {wav}" --results "$results" >/dev/null
+  if python3 -c "import librosa" 2>/dev/null; then
+    python3 "$set_dir/score.py" --name librosa --cmd "python3 $here/librosa_beats.py {wav}" --results "$results" >/dev/null
+  fi
+  echo
+  echo "## Beat accuracy on the beatset"
+  python3 "$set_dir/score.py" --summary "$results"/*.json
+fi
+
 if [ "${1:-}" = "--memory" ]; then
   echo
   echo "## Peak memory, streaming (resample 48k→44.1k + MP3 encode; resample to FLAC)"
@@ -47,6 +64,7 @@ if [ "${1:-}" = "--memory" ]; then
     python3 "$here/peak_rss.py" "$mins min → FLAC 44.1k" "$seed" resample "$f" --rate 44100 -o "$work/long.flac" --force --quiet
     python3 "$here/peak_rss.py" "$mins min info" "$seed" info "$f" --quiet
     python3 "$here/peak_rss.py" "$mins min trim --best 30s" "$seed" trim "$f" --best 30s -o "$work/long_best.wav" --force --quiet
+    python3 "$here/peak_rss.py" "$mins min beats" "$seed" beats "$f" --format txt -o "$work/long_beats.txt" --force -q
     python3 "$here/peak_rss.py" "$mins min normalize" "$seed" normalize "$f" -o "$work/long_norm.flac" --force --quiet
   done
   echo

@@ -39,6 +39,9 @@ jobs = [
     ("trim silence (5 s each end)", [seed, "trim", w("padded.wav"), "--silence", "-o", o("seed_trim.wav"), "--force", "--quiet"], [
         ("sox silence", ["sox", w("padded.wav"), o("sox_trim.wav"), "silence", "1", "0.01", "-50d", "reverse", "silence", "1", "0.01", "-50d", "reverse"]),
         ("librosa trim", [sys.executable, os.path.join(here, "librosa_trim.py"), w("padded.wav"), o("librosa_trim.wav")])]),
+    ("beats of a 3-minute song", [seed, "beats", w("in.wav"), "--format", "txt", "-q"], [
+        ("aubio beat", ["aubio", "beat", w("in.wav")]),
+        ("librosa beat_track", [sys.executable, os.path.join(here, "librosa_beats.py"), w("in.wav")])]),
     # No peer chooses a window; sox cutting a fixed 30 s with fades is the floor of the work.
     ("best 30 s window", [seed, "trim", w("in.wav"), "--best", "30s", "-o", o("seed_best.wav"), "--force", "--quiet"], [
         ("sox fixed trim+fade", ["sox", w("in.wav"), o("sox_best.wav"), "trim", "60", "30", "fade", "0.02", "30", "0.02"])]),
@@ -63,7 +66,7 @@ for name, seed_cmd, peers in jobs:
     for label, cmd in peers:
         if shutil.which(cmd[0]) is None:
             continue
-        if cmd[1].endswith("librosa_trim.py") and subprocess.run([sys.executable, "-c", "import librosa"], capture_output=True).returncode:
+        if cmd[1].endswith(("librosa_trim.py", "librosa_beats.py")) and subprocess.run([sys.executable, "-c", "import librosa"], capture_output=True).returncode:
             continue  # librosa is optional
         try:
             times.append((label, timed(cmd)))

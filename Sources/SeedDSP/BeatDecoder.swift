@@ -50,50 +50,50 @@ public struct BeatDecoder: Sendable {
             for (j, lp) in row { fromList[j].append((i, Float(lp - norm))) }
         }
 
-        var delta = [Float](repeating: 0, count: states)
-        var next = delta
-        // Uniform start over all states.
-        let startLog = -Float(log(Double(states)))
-        for s in 0..<states { delta[s] = startLog }
+        // Each tempo's states live in a ring: position p at frame t sits in slot (t - p) mod τ, so
+        // advancing every position is free and only the new beat state (p = 0) is written, into
+        // the slot the end-of-beat state leaves. Observations add the same log-probability to all
+        // non-beat states, which cannot change the arg-max, so only beat states get the
+        // difference. Per frame that is O(tempi · neighbours + beat states), not O(all states).
+        var delta = [Float](repeating: -Float(log(Double(states))), count: states)
+        var ends = [Float](repeating: 0, count: nt)
         var back = [UInt16](repeating: 0, count: frames * nt)
         let lambda = Float(observationLambda)
-
-        for t in 0..<frames {
-            let a = min(0.999, max(0.001, activation[t]))
-            let logBeat = log(a), logOther = log((1 - a) / (lambda - 1))
-            if t > 0 {
-                for j in 0..<nt {
-                    let o = offset[j]
-                    // Advance within the beat.
-                    for p in stride(from: taus[j] - 1, through: 1, by: -1) { next[o + p] = delta[o + p - 1] }
-                    // A new beat: best predecessor at the end of its beat.
-                    var best = -Float.infinity, arg = 0
-                    for (i, lp) in fromList[j] {
-                        let v = delta[offset[i] + taus[i] - 1] + lp
-                        if v > best { best = v; arg = i }
+        delta.withUnsafeMutableBufferPointer { d in
+            for t in 0..<frames {
+                let a = min(0.999, max(0.001, activation[t]))
+                let bonus = log(a) - log((1 - a) / (lambda - 1))
+                if t > 0 {
+                    for i in 0..<nt { ends[i] = d[offset[i] + t % taus[i]] }
+                    for j in 0..<nt {
+                        var best = -Float.infinity, arg = 0
+                        for (i, lp) in fromList[j] {
+                            let v = ends[i] + lp
+                            if v > best { best = v; arg = i }
+                        }
+                        d[offset[j] + t % taus[j]] = best + logPrior[j]
+                        back[t * nt + j] = UInt16(arg)
                     }
-                    next[o] = best + logPrior[j]
-                    back[t * nt + j] = UInt16(arg)
                 }
-                swap(&delta, &next)
-            }
-            for j in 0..<nt {
-                let o = offset[j]
-                for p in 0..<taus[j] { delta[o + p] += p < beatPositions[j] ? logBeat : logOther }
-            }
-            // Keep numbers in range.
-            if t % 64 == 63 {
-                let m = delta.max() ?? 0
-                for s in 0..<states { delta[s] -= m }
+                for j in 0..<nt {
+                    let tau = taus[j], o = offset[j]
+                    for p in 0..<beatPositions[j] { d[o + ((t - p) % tau + tau) % tau] += bonus }
+                }
+                if t % 64 == 63 {
+                    var m = -Float.infinity
+                    for s in 0..<states { m = max(m, d[s]) }
+                    for s in 0..<states { d[s] -= m }
+                }
             }
         }
         // Backtrack from the best final state.
+        let last = frames - 1
         let s = delta.indices.max { delta[$0] < delta[$1] } ?? 0
         var j = 0
         while offset[j + 1] <= s { j += 1 }
-        var p = s - offset[j]
+        var p = ((last - (s - offset[j])) % taus[j] + taus[j]) % taus[j]
         var beats: [Int] = []
-        var t = frames - 1
+        var t = last
         while t >= 0 {
             if p == 0 {
                 beats.append(t)

@@ -94,25 +94,29 @@ public final class RealFFT {
 
     /// In-place radix-2 butterflies on bit-reversed input; sign -1 forward, +1 inverse.
     private func butterflies(_ r: UnsafeMutablePointer<Float>, _ i: UnsafeMutablePointer<Float>, sign: Float) {
-        var span = 1
-        var stride = half / 2
-        while span < half {
-            var start = 0
-            while start < half {
-                var t = 0
-                for k in start..<(start + span) {
-                    let wr = cosTable[t], wi = sign * sinTable[t]
-                    let a = k + span
-                    let tr = r[a] * wr - i[a] * wi
-                    let ti = r[a] * wi + i[a] * wr
-                    r[a] = r[k] - tr; i[a] = i[k] - ti
-                    r[k] += tr; i[k] += ti
-                    t += stride
+        cosTable.withUnsafeBufferPointer { cosT in
+            sinTable.withUnsafeBufferPointer { sinT in
+                var span = 1
+                var stride = half / 2
+                while span < half {
+                    var start = 0
+                    while start < half {
+                        var t = 0
+                        for k in start..<(start + span) {
+                            let wr = cosT[t], wi = sign * sinT[t]
+                            let a = k + span
+                            let tr = r[a] * wr - i[a] * wi
+                            let ti = r[a] * wi + i[a] * wr
+                            r[a] = r[k] - tr; i[a] = i[k] - ti
+                            r[k] += tr; i[k] += ti
+                            t += stride
+                        }
+                        start += 2 * span
+                    }
+                    span *= 2
+                    stride /= 2
                 }
-                start += 2 * span
             }
-            span *= 2
-            stride /= 2
         }
     }
 }

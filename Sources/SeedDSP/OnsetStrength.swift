@@ -30,12 +30,17 @@ public final class OnsetStrengthExtractor {
     private let fft: RealFFT
     private let window: [Float]
     private let bandEdges: [(lo: Int, center: Int, hi: Int)]
+    private let bandWeights: [[Float]]      // triangular weights over lo...hi, normalized to sum 1
     private let bandRegion: [UInt8]
     private let chromaMap: ChromaMap
     private var previous: [Float]
     private var current: [Float]
     private var widened: [Float]
-    private var re: [Float], im: [Float], mag: [Float], frame: [Float]
+    // Scratch buffers as raw pointers: array properties of a class pay exclusivity checks on
+    // every element access in the per-frame loops.
+    private let re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>
+    private let mag: UnsafeMutablePointer<Float>, frame: UnsafeMutablePointer<Float>, win: UnsafeMutablePointer<Float>
+    private let bins: Int
     private var pending: [Float] = []
     private var start = 0
     private var chromaScratch = [Float](repeating: 0, count: 12)
@@ -66,17 +71,32 @@ public final class OnsetStrengthExtractor {
             regions.append(hz < 200 ? 0 : (hz < 2000 ? 1 : 2))
         }
         bandEdges = edges.map { (lo: $0.0, center: $0.1, hi: $0.2) }
+        bandWeights = edges.map { e in
+            let w = (e.0...e.2).map { k -> Float in
+                k <= e.1 ? (e.1 == e.0 ? 1 : Float(k - e.0) / Float(e.1 - e.0))
+                    : (e.2 == e.1 ? 1 : Float(e.2 - k) / Float(e.2 - e.1))
+            }
+            let total = max(1, w.reduce(0, +))
+            return w.map { $0 / total }
+        }
         bandRegion = regions
         chromaMap = ChromaMap(sampleRate: sampleRate, fftSize: n)
         previous = [Float](repeating: 0, count: edges.count)
         current = previous
         widened = previous
-        re = [Float](repeating: 0, count: n / 2 + 1)
-        im = re
-        mag = re
-        frame = [Float](repeating: 0, count: n)
+        bins = n / 2 + 1
+        re = .allocate(capacity: n / 2 + 1); re.initialize(repeating: 0, count: n / 2 + 1)
+        im = .allocate(capacity: n / 2 + 1); im.initialize(repeating: 0, count: n / 2 + 1)
+        mag = .allocate(capacity: n / 2 + 1); mag.initialize(repeating: 0, count: n / 2 + 1)
+        frame = .allocate(capacity: n); frame.initialize(repeating: 0, count: n)
+        win = .allocate(capacity: n)
+        for i in 0..<n { win[i] = window[i] }
         track = OnsetTrack(fps: sampleRate / Double(hop))
         pending = [Float](repeating: 0, count: (n - hop) / 2)   // centre frames on their hop
+    }
+
+    deinit {
+        re.deallocate(); im.deallocate(); mag.deallocate(); frame.deallocate(); win.deallocate()
     }
 
     /// Adds mono samples at `sampleRate`.
@@ -98,28 +118,25 @@ public final class OnsetStrengthExtractor {
     }
 
     private func step() {
+        let length = frameLength
         pending.withUnsafeBufferPointer { p in
-            for i in 0..<frameLength { frame[i] = p[start + i] * window[i] }
+            let src = p.baseAddress! + start
+            for i in 0..<length { frame[i] = src[i] * win[i] }
         }
-        frame.withUnsafeBufferPointer { f in
-            re.withUnsafeMutableBufferPointer { r in
-                im.withUnsafeMutableBufferPointer { m in fft.forward(f.baseAddress!, real: r.baseAddress!, imag: m.baseAddress!) }
-            }
-        }
-        for k in 0..<mag.count { mag[k] = (re[k] * re[k] + im[k] * im[k]).squareRoot() }
+        fft.forward(frame, real: re, imag: im)
+        for k in 0..<bins { mag[k] = (re[k] * re[k] + im[k] * im[k]).squareRoot() }
         // Filterbank and log compression.
         let scale = 1 / Float(frameLength) * 4   // a full-scale sine ≈ 1 in its band
-        for b in 0..<bandEdges.count {
-            let e = bandEdges[b]
-            var sum: Float = 0, weights: Float = 0
-            for k in e.lo...e.hi {
-                let w: Float = k <= e.center
-                    ? (e.center == e.lo ? 1 : Float(k - e.lo) / Float(e.center - e.lo))
-                    : (e.hi == e.center ? 1 : Float(e.hi - k) / Float(e.hi - e.center))
-                sum += w * mag[k]
-                weights += w
+        do {
+            let m = mag
+            for b in 0..<bandEdges.count {
+                let lo = bandEdges[b].lo
+                var sum: Float = 0
+                bandWeights[b].withUnsafeBufferPointer { w in
+                    for k in 0..<w.count { sum += w[k] * m[lo + k] }
+                }
+                current[b] = log1p(1000 * scale * sum)
             }
-            current[b] = log1p(1000 * scale * sum / max(weights, 1))
         }
         // SuperFlux: difference against the max-filtered previous frame.
         let n = bandEdges.count
@@ -144,9 +161,9 @@ public final class OnsetStrengthExtractor {
         track.total.append(sums.0 + sums.1 + sums.2)
         // Chroma of the same frame, for harmonic-change cues at downbeats.
         for i in 0..<12 { chromaScratch[i] = 0 }
-        for k in 0..<mag.count { mag[k] *= mag[k] }
-        mag.withUnsafeBufferPointer { pw in
-            chromaScratch.withUnsafeMutableBufferPointer { chromaMap.accumulate(power: pw, into: $0.baseAddress!) }
+        for k in 0..<bins { mag[k] *= mag[k] }
+        chromaScratch.withUnsafeMutableBufferPointer {
+            chromaMap.accumulate(power: UnsafeBufferPointer(start: mag, count: bins), into: $0.baseAddress!)
         }
         let top = chromaScratch.max() ?? 0
         for i in 0..<12 { track.chroma.append(top > 0 ? UInt8(min(255, (chromaScratch[i] / top * 255).rounded())) : 0) }
