@@ -204,8 +204,9 @@ extension TrimJob {
                            end: min(soundEnd, Double(c.end) * hop + fadeSeconds), score: Double(c.score))
             }
             let w = inSeconds(best)
-            let kind = share > 0.5 ? "pitched, sustained sound (humming, singing or an instrument)" :
-                (share > 0.2 ? "the most musical stretch (pitched and loud)" : "the loudest, most repeated stretch")
+            // The same thresholds as the score's blend between hum and song (scoreHops).
+            let kind = share >= 0.65 ? "pitched, sustained sound (humming, singing or an instrument)" :
+                (share > 0.35 ? "the most musical stretch (pitched, loud, recurring)" : "the loudest, most repeated stretch")
             return Choice(window: w, runnersUp: picks.dropFirst().map(inSeconds), melodicShare: share,
                           reason: "\(kind); cuts placed in quiet gaps")
         }
