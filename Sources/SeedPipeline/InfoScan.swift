@@ -20,20 +20,9 @@ public func scanInfo(path: String, progress: ProgressHandler? = nil) throws -> I
     let source = try AudioOpener.open(path)
     defer { source.close() }
     let info = source.info
-    let meter = try LoudnessMeter(sampleRate: info.sampleRate, channels: info.channels, truePeak: true)
-    let block = 16_384
-    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * info.channels)
-    defer { buffer.deallocate() }
-    var frames: Int64 = 0
-    while true {
-        let n = try source.read(into: buffer.baseAddress!, frames: block)
-        if n == 0 { break }
-        meter.add(UnsafeBufferPointer(rebasing: buffer[0..<n * info.channels]), frames: n)
-        frames += Int64(n)
-        if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
-    }
+    let (loudness, frames) = try meterToEnd(source, progress: progress)
     let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
     return InfoReport(path: path, bytes: bytes, container: info.container, codec: info.codec,
                       decoder: info.decoder, sampleRate: info.sampleRate, channels: info.channels, frames: frames,
-                      durationSeconds: Double(frames) / Double(info.sampleRate), loudness: meter.report)
+                      durationSeconds: Double(frames) / Double(info.sampleRate), loudness: loudness)
 }

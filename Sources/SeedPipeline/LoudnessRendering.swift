@@ -36,12 +36,20 @@ struct LoudnessOutcome {
 
 /// Reads a source from its start and measures loudness, true peak and sample peak; rewinds it.
 func measureLoudness(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> LoudnessReport {
+    try source.seek(toFrame: 0)
+    let report = try meterToEnd(source, progress: progress).report
+    try source.seek(toFrame: 0)
+    return report
+}
+
+/// Streams a source from where it is to its end through a loudness meter (true peak on);
+/// returns the report and the number of frames read.
+func meterToEnd(_ source: AudioSource, progress: ProgressHandler?) throws -> (report: LoudnessReport, frames: Int64) {
     let info = source.info
     let meter = try LoudnessMeter(sampleRate: info.sampleRate, channels: info.channels, truePeak: true)
     let block = 16_384
     let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * info.channels)
     defer { buffer.deallocate() }
-    try source.seek(toFrame: 0)
     var frames: Int64 = 0
     while true {
         let n = try source.read(into: buffer.baseAddress!, frames: block)
@@ -50,8 +58,7 @@ func measureLoudness(_ source: AudioSource, progress: ProgressHandler? = nil) th
         frames += Int64(n)
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
     }
-    try source.seek(toFrame: 0)
-    return meter.report
+    return (meter.report, frames)
 }
 
 /// Renders `source` (rewindable) into `out` at the target loudness under the true-peak ceiling.
