@@ -11,19 +11,20 @@ public struct MeterEstimate: Sendable, Equatable {
 
 /// Meter and downbeat phase from beat-synchronous cues, after Davies & Plumbley (2006), "A
 /// spectral difference approach to downbeat extraction in musical audio" and Klapuri, Eronen &
-/// Astola (2006), "Analysis of the meter of acoustic musical signals": chords tend to change and
-/// the bass/kick tends to play at the start of a bar. Each cue is z-scored over the beats, and
+/// Astola (2006), "Analysis of the meter of acoustic musical signals": chords tend to change, the
+/// bass/kick tends to play, and the beat tends to be accented at the start of a bar. Each cue is z-scored over the beats, and
 /// for every meter (2, 3, 4) and phase the mean cue on the would-be downbeats is compared with
 /// the rest. 2 is chosen over 4 only when clearly better, since 4/4 accents every other beat too.
 ///
 /// - Parameters:
 ///   - chromaChange: per beat, 1 - cosine similarity of its chroma with the previous beat's.
 ///   - lowAccent: per beat, low-frequency onset strength at the beat.
-public func estimateMeter(chromaChange: [Float], lowAccent: [Float], meters: [Int] = [2, 3, 4]) -> MeterEstimate {
-    let n = min(chromaChange.count, lowAccent.count)
+///   - accent: per beat, onset strength over all bands at the beat.
+public func estimateMeter(chromaChange: [Float], lowAccent: [Float], accent: [Float], meters: [Int] = [2, 3, 4]) -> MeterEstimate {
+    let n = min(chromaChange.count, lowAccent.count, accent.count)
     guard n >= 8 else { return MeterEstimate(beatsPerBar: 4, firstDownbeat: 0, strength: 0) }
-    let hc = zscore(Array(chromaChange[0..<n])), low = zscore(Array(lowAccent[0..<n]))
-    let cue = (0..<n).map { hc[$0] + 0.5 * low[$0] }
+    let hc = zscore(Array(chromaChange[0..<n])), low = zscore(Array(lowAccent[0..<n])), all = zscore(Array(accent[0..<n]))
+    let cue = (0..<n).map { hc[$0] + 0.5 * low[$0] + 0.5 * all[$0] }
     var results: [Int: (phase: Int, score: Float)] = [:]
     for m in meters where n >= 2 * m {
         var best = (phase: 0, score: -Float.infinity)

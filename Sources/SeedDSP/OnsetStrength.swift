@@ -29,8 +29,8 @@ public final class OnsetStrengthExtractor {
     private let frameLength: Int
     private let fft: RealFFT
     private let window: [Float]
-    private let bandEdges: [(lo: Int, center: Int, hi: Int)]
-    private let bandWeights: [[Float]]      // triangular weights over lo...hi, normalized to sum 1
+    private let bandStart: [Int]            // first FFT bin of each band
+    private let bandWeights: [[Float]]      // its triangular weights from there, normalized to sum 1
     private let bandRegion: [UInt8]
     private let chromaMap: ChromaMap
     private var previous: [Float]
@@ -70,7 +70,7 @@ public final class OnsetStrengthExtractor {
             let hz = Double(centers[i]) * sampleRate / Double(n)
             regions.append(hz < 200 ? 0 : (hz < 2000 ? 1 : 2))
         }
-        bandEdges = edges.map { (lo: $0.0, center: $0.1, hi: $0.2) }
+        bandStart = edges.map(\.0)
         bandWeights = edges.map { e in
             let w = (e.0...e.2).map { k -> Float in
                 k <= e.1 ? (e.1 == e.0 ? 1 : Float(k - e.0) / Float(e.1 - e.0))
@@ -129,8 +129,8 @@ public final class OnsetStrengthExtractor {
         let scale = 1 / Float(frameLength) * 4   // a full-scale sine ≈ 1 in its band
         do {
             let m = mag
-            for b in 0..<bandEdges.count {
-                let lo = bandEdges[b].lo
+            for b in 0..<bandStart.count {
+                let lo = bandStart[b]
                 var sum: Float = 0
                 bandWeights[b].withUnsafeBufferPointer { w in
                     for k in 0..<w.count { sum += w[k] * m[lo + k] }
@@ -139,7 +139,7 @@ public final class OnsetStrengthExtractor {
             }
         }
         // SuperFlux: difference against the max-filtered previous frame.
-        let n = bandEdges.count
+        let n = bandStart.count
         for b in 0..<n {
             widened[b] = max(previous[max(0, b - 1)], previous[b], previous[min(n - 1, b + 1)])
         }

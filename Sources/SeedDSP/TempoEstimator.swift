@@ -50,7 +50,7 @@ public func estimateTempo(_ odf: [Float], fps: Double, minBPM: Double, maxBPM: D
         }
     }
     let r0 = max(r[0], 1e-12)
-    var periods: [Int] = [], raw: [Float] = [], sal: [Float] = []
+    var periods: [Int] = [], sal: [Float] = []
     var bestRaw: Float = 0
     for tau in lo...hi {
         // Comb over multiples, each the local maximum around k·τ (beats are not exact integers).
@@ -65,7 +65,6 @@ public func estimateTempo(_ odf: [Float], fps: Double, minBPM: Double, maxBPM: D
         let bpm = 60 * fps / Double(tau)
         let prior = exp(-0.5 * pow(log2(bpm / priorBPM) / priorOctaves, 2))
         periods.append(tau)
-        raw.append(r[tau] / r0)
         bestRaw = max(bestRaw, r[tau] / r0)
         sal.append(comb / r0 * Float(prior))
     }

@@ -49,8 +49,8 @@ final class ClickMixingSink: AudioSink {
     }
 
     func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: samples.map { $0 * 0.5 })
+        if buffer.count < samples.count { buffer = [Float](repeating: 0, count: samples.count) }
+        for i in 0..<samples.count { buffer[i] = samples[i] * 0.5 }
         let end = position + Int64(frames)
         while first < clicks.count, clicks[first].0 + Int64(accent.count) < position { first += 1 }
         var k = first
@@ -65,7 +65,7 @@ final class ClickMixingSink: AudioSink {
             k += 1
         }
         position = end
-        try buffer.withUnsafeBufferPointer { try next.write($0, frames: frames) }
+        try buffer.withUnsafeBufferPointer { try next.write(UnsafeBufferPointer(rebasing: $0[0..<samples.count]), frames: frames) }
     }
 
     func finish() throws { try next.finish() }

@@ -4,8 +4,8 @@ import SeedDSP
 
 /// What a trim keeps.
 public enum TrimMode: Sendable, Equatable {
-    /// Leading and trailing silence removed: sound starts at `thresholdDB` (peak, dBFS), `padSeconds` kept around it.
-    case silence(thresholdDB: Double, padSeconds: Double)
+    /// Leading and trailing silence removed (see `TrimJob.thresholdDB`), `padSeconds` kept around the sound.
+    case silence(padSeconds: Double)
     /// The best window of this many seconds.
     case best(seconds: Double)
 }
@@ -18,7 +18,8 @@ public struct TrimJob: Sendable {
     public var mode: TrimMode
     /// Fade in and out, seconds (raised cosine).
     public var fadeSeconds: Double
-    /// Silence threshold used to find where sound starts and ends (also before a best-window search).
+    /// Peak level (dBFS) where sound starts and ends: the whole of `--silence`, and the bounds a
+    /// best-window search stays within.
     public var thresholdDB: Double = -50
     public var loudness: LoudnessTarget?
     public var force = false
@@ -29,8 +30,7 @@ public struct TrimJob: Sendable {
         self.output = output
         self.mode = mode
         switch mode {
-        case .silence(let t, _):
-            thresholdDB = t
+        case .silence:
             self.fadeSeconds = fadeSeconds ?? 0.005
         case .best:
             self.fadeSeconds = fadeSeconds ?? 0.02
@@ -148,7 +148,7 @@ extension TrimJob {
 
     private func describeMode() -> String {
         switch mode {
-        case .silence(let t, let p): return String(format: "silence (threshold %.0f dBFS, pad %.0f ms)", t, p * 1000)
+        case .silence(let p): return String(format: "silence (threshold %.0f dBFS, pad %.0f ms)", thresholdDB, p * 1000)
         case .best(let s): return "best \(formatDuration(s))"
         }
     }
@@ -165,7 +165,7 @@ extension TrimJob {
     func choose(_ a: TrimAnalysis) throws -> Choice {
         let peakHop = a.peakHopSeconds
         let pad: Double
-        if case .silence(_, let p) = mode { pad = p } else { pad = 0.1 }
+        if case .silence(let p) = mode { pad = p } else { pad = 0.1 }
         guard let sound = silenceBounds(peakDB: a.peakDB, thresholdDB: Float(thresholdDB),
                                         padHops: Int((pad / peakHop).rounded())) else {
             throw AudioError.tooQuiet(input, level: String(format: "nothing reaches %.0f dBFS", thresholdDB))

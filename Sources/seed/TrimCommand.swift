@@ -60,7 +60,7 @@ struct TrimCommand: ParsableCommand {
                 guard seconds > 0 else { throw QuantityError(message: "--best needs a length above 0 s, e.g. --best 30s") }
                 mode = .best(seconds: seconds)
             } else {
-                mode = .silence(thresholdDB: thresholdDB, padSeconds: try parseDuration(pad))
+                mode = .silence(padSeconds: try parseDuration(pad))
             }
             let tag = best == nil ? "trim" : "best"
             let output = write.output ?? OutputNaming.path(for: file, tag: tag, ext: OutputNaming.format(sameAs: file).rawValue)

@@ -10,8 +10,8 @@ final class SilenceTrimTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
     private func trim(_ input: String, threshold: Double = -50, pad: Double = 0.1) throws -> (TrimSummary, [Float]) {
-        var job = TrimJob(input: input, output: dir.appendingPathComponent("out.wav").path,
-                          mode: .silence(thresholdDB: threshold, padSeconds: pad))
+        var job = TrimJob(input: input, output: dir.appendingPathComponent("out.wav").path, mode: .silence(padSeconds: pad))
+        job.thresholdDB = threshold
         job.force = true
         let s = try job.run()
         return (s, try TestFiles.read(s.output).samples)
