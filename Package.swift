@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers, bottom to top: C shims → SeedAudio (I/O through the C libraries) → SeedDSP (pure
-// sample-buffer code) → SeedPipeline (composes them) → the `seed` executable (parsing and
-// presentation only). See ../shared/design/architecture.md.
+// sample-buffer code) → SeedClient (the generation API over libcurl; no DSP) → SeedPipeline
+// (composes them) → the `seed` executable (parsing and presentation only). See ../shared/design/architecture.md.
 
 func shim(_ name: String, pkg: String?, apt: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkg, providers: [.apt([apt])])
@@ -17,9 +17,12 @@ let package = Package(
         .library(name: "SeedAudio", targets: ["SeedAudio"]),
         .library(name: "SeedDSP", targets: ["SeedDSP"]),
         .library(name: "SeedPipeline", targets: ["SeedPipeline"]),
+        .library(name: "SeedClient", targets: ["SeedClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
@@ -27,19 +30,27 @@ let package = Package(
         shim("CSoxr", pkg: "soxr", apt: "libsoxr-dev"),
         shim("CSampleRate", pkg: "samplerate", apt: "libsamplerate0-dev"),
         shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
+        shim("CCurl", pkg: "libcurl", apt: "libcurl4-openssl-dev"),
         .target(name: "SeedDSP"),
         .target(name: "SeedAudio",
                 dependencies: ["SeedDSP", "CSndfile", "CLame", "CSoxr", "CSampleRate", "CEbur128"]),
+        .target(name: "SeedClient", dependencies: ["SeedAudio", "CCurl"]),
         .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP"]),
         .executableTarget(name: "seed", dependencies: [
-            "SeedPipeline",
+            "SeedPipeline", "SeedClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "SeedTestSupport", dependencies: ["SeedAudio"], path: "Tests/SeedTestSupport"),
+        .target(name: "SeedFakeServer", dependencies: [
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Tests/SeedFakeServer"),
+        .testTarget(name: "SeedClientTests", dependencies: ["SeedClient", "SeedTestSupport"]),
         .testTarget(name: "SeedDSPTests", dependencies: ["SeedDSP", "SeedTestSupport"]),
         .testTarget(name: "SeedAudioTests", dependencies: ["SeedAudio", "SeedDSP", "SeedTestSupport"]),
         .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline", "SeedTestSupport"]),
-        .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline", "SeedTestSupport"]),
+        .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline", "SeedClient", "SeedTestSupport", "SeedFakeServer",
+                                                        .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]
 )

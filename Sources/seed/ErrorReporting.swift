@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeedAudio
+import SeedClient
 import SeedPipeline
 
 /// The one place where errors become a single line on stderr and a documented exit code.
@@ -18,6 +19,8 @@ enum ErrorReporting {
             case .encoderFailed, .resamplerFailed: return 70
             }
         case is QuantityError: return 64
+        case let e as APIError: return e.exitCode
+        case is TransportError: return 69
         default: return 1
         }
     }
@@ -26,13 +29,15 @@ enum ErrorReporting {
         switch error {
         case let e as AudioError: return e.message
         case let e as QuantityError: return e.message
+        case let e as APIError: return e.message
+        case let e as TransportError: return "network error: \(e.detail)"
         default: return "\(error)"
         }
     }
 
     /// Prints `seed: error: …` and turns the error into an ArgumentParser exit code.
     static func fail(_ error: Error) -> ExitCode {
-        FileHandle.standardError.write(Data("seed: error: \(message(for: error))\n".utf8))
+        FileHandle.standardError.write(Data("seed: error: \(Secrets.redact(message(for: error)))\n".utf8))
         return ExitCode(exitCode(for: error))
     }
 }

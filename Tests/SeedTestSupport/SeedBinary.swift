@@ -18,6 +18,23 @@ public enum SeedBinary {
         return TestFiles.root.appendingPathComponent(".build/debug/seed").path
     }
 
+    /// Starts seed in the background (output discarded), for tests that interrupt it.
+    public static func launch(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        if let cwd { p.currentDirectoryURL = cwd }
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["SEED_NO_PROGRESS"] = "1"
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Runs seed with `args`; `shellPrefix` (e.g. "ulimit -f 64;") runs it through bash.
     @discardableResult
     public static func run(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:],

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Credit balance (`GET /api/credits/balance/simple`).
+public struct Credits: Encodable, Equatable {
+    public var available: Double
+    public var frozen: Double
+    public var total: Double
+}
+
+extension NemoClient {
+    /// The account's credits; fields read from `data.x` or top-level `x`.
+    public func credits() throws -> Credits {
+        let (_, json) = try send("reading credits", method: "GET", idempotent: true) { _ in
+            ("/api/credits/balance/simple", .none, [])
+        }
+        func field(_ name: String) -> Double? { (json?.at("data.\(name)") ?? json?[name])?.double }
+        guard let available = field("available") else { throw APIError.unexpectedResponse("reading credits") }
+        return Credits(available: available, frozen: field("frozen") ?? 0, total: field("total") ?? available + (field("frozen") ?? 0))
+    }
+
+    /// The session's latest state (`GET /api/state/nemo_agent/me/<sid>/latest`).
+    public func projectState(create: Bool = false) throws -> ProjectState {
+        _ = try sessionID(create: create)
+        let (_, json) = try send("reading the project state", method: "GET", needsSession: true, idempotent: true) { sid in
+            ("/api/state/nemo_agent/me/\(Self.pathSegment(sid!))/latest", .none, [])
+        }
+        guard json != nil else { throw APIError.unexpectedResponse("reading the project state") }
+        return ProjectState(json: json)
+    }
+
+    static func pathSegment(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
+    }
+}
