@@ -16,6 +16,8 @@ public struct TrimAnalysis: Sendable {
     public var peakHopSeconds: Double
     /// Low-rate features (20 ms hops) of a mono mix resampled to `analysisRate`.
     public var features: FeatureTrack
+    /// The onset track (16 kHz, 10 ms frames) from the same read, for bar-aligned cuts.
+    public var onsets: OnsetTrack?
 
     public var seconds: Double { Double(frames) / Double(sampleRate) }
 
@@ -46,6 +48,13 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     let resampler = !features || info.sampleRate == rate ? nil :
         try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: rate, channels: 1)
     let extractor = FeatureExtractor(sampleRate: Double(rate))
+    // The beat analysis runs on the same pass, at its own rate (onsets need 8 kHz of bandwidth).
+    var onsetResampler: Resampler? = nil
+    if features && info.sampleRate != beatAnalysisRate {
+        onsetResampler = try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
+    }
+    let onsetExtractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
+    var onsetSamples = 0
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0
     var frames: Int64 = 0, analysisSamples = 0
@@ -75,6 +84,10 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
             if let resampler { stage = try resampler.process(stage, frames: n) }
             extractor.push(stage)
             analysisSamples += stage.count
+            var onsetStage = UnsafeBufferPointer(rebasing: mono[0..<n])
+            if let onsetResampler { onsetStage = try onsetResampler.process(onsetStage, frames: n) }
+            onsetExtractor.push(onsetStage)
+            onsetSamples += onsetStage.count
         }
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
     }
@@ -83,11 +96,17 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         extractor.push(tail)
         analysisSamples += tail.count
     }
+    if let onsetResampler {
+        let tail = try onsetResampler.flush()
+        onsetExtractor.push(tail)
+        onsetSamples += tail.count
+    }
     if hopFill > 0 {
         peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)
         clipped.append(hopClips >= 2)
     }
+    let onsets: OnsetTrack? = features ? onsetExtractor.finish(totalSamples: onsetSamples) : nil
     return TrimAnalysis(sampleRate: info.sampleRate, channels: ch, frames: frames, peakDB: peaks, clipped: clipped,
                         peakHopSeconds: Double(hop) / Double(info.sampleRate),
-                        features: extractor.finish(totalSamples: analysisSamples))
+                        features: extractor.finish(totalSamples: analysisSamples), onsets: onsets)
 }

@@ -81,6 +81,11 @@ public struct TrimSummary: Sendable, Codable {
     public var reason: String
     /// Set when the result is not what was asked (e.g. the input is shorter than the window).
     public var note: String?
+    /// The best window's cuts fall on downbeats (a steady beat was found).
+    public var barAligned: Bool?
+    /// Tempo and meter of the input when a steady beat was found (best-window mode).
+    public var bpm: Double?
+    public var beatsPerBar: Int?
     public var loudnessBefore: LoudnessReport?
     public var loudnessAfter: LoudnessReport?
     public var gainDB: Double?
@@ -123,7 +128,9 @@ extension TrimJob {
         let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
         var summary = TrimSummary(input: input, output: output, mode: describeMode(), inputSeconds: analysis.seconds,
                                   window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
-                                  fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note, bytes: 0)
+                                  fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
+                                  barAligned: choice.barAligned, bpm: choice.beats?.bpm,
+                                  beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
         if let loudness {
             let before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) })
             let r = try renderAtLoudness(clip, before: before, target: loudness, out: out, settings: settings,
@@ -159,6 +166,8 @@ extension TrimJob {
         var melodicShare: Double?
         var reason: String
         var note: String?
+        var barAligned: Bool?
+        var beats: BeatAnalysis?
     }
 
     /// Picks the stretch to keep, from the analysis alone.
@@ -194,21 +203,58 @@ extension TrimJob {
             // Up to 10% (at most 2 s) shorter, so both cuts can fall in a gap between notes.
             let flex = min(Int((0.1 * seconds / hop).rounded()), Int((2 / hop).rounded()))
             let range = Int((soundStart / hop).rounded(.down))..<Int((soundEnd / hop).rounded(.up))
-            let picks = findBestWindows(scores: scores, range: range, length: length, minLength: length - flex,
-                                        cutHops: Int((1 / hop).rounded()))
+            let cutHops = Int((1 / hop).rounded())
+            // With a steady beat the cuts go on downbeats: the window starts on a bar and ends
+            // just before one, up to a bar (or the 10%) shorter than asked. Without one, or when
+            // no two downbeats fit, cuts go in the quietest gaps as for a hum.
+            var beats: BeatAnalysis? = nil
+            if let onsets = a.onsets {
+                let found = trackBeats(onsets)
+                if found.steady && found.bpm > 0 { beats = found }
+            }
+            var picks: [WindowChoice] = []
+            var barAligned = false
+            if let b = beats, b.downbeats.count >= 3 {
+                let barHops = Int((60 / b.bpm * Double(b.beatsPerBar) / hop).rounded())
+                let downbeatHops = b.downbeats.map { Int(($0 / hop).rounded()) }
+                // Bar windows run from one fade before a downbeat to one fade before another, so
+                // they may span the whole length asked for.
+                let barLength = Int((seconds / hop).rounded(.down))
+                picks = findBestWindows(scores: scores, range: range, length: barLength,
+                                        minLength: barLength - max(flex, barHops + 1), cuts: downbeatHops, cutHops: cutHops)
+                barAligned = !picks.isEmpty
+            }
+            if picks.isEmpty {
+                picks = findBestWindows(scores: scores, range: range, length: length, minLength: length - flex, cutHops: cutHops)
+            }
             guard let best = picks.first else {
                 throw AudioError.tooQuiet(input, level: "no window found")
             }
+            // Free cuts: the fades go outside the chosen hops, into the gaps. Bar cuts: the fade-in
+            // ends on the downbeat's attack and the fade-out ends one fade before the next bar's,
+            // so neither clips an onset (beat times are accurate to about 20 ms).
+            let tail = barAligned ? -fadeSeconds : fadeSeconds
+            // Bar cuts use the downbeat's own time, not its 20 ms hop.
+            let downbeats = barAligned ? beats?.downbeats ?? [] : []
+            func snap(_ hopIndex: Int) -> Double {
+                let t = Double(hopIndex) * hop
+                return downbeats.min(by: { abs($0 - t) < abs($1 - t) }).flatMap { abs($0 - t) < hop ? $0 : nil } ?? t
+            }
             func inSeconds(_ c: WindowChoice) -> TrimWindow {
-                TrimWindow(start: max(soundStart, Double(c.start) * hop - fadeSeconds),
-                           end: min(soundEnd, Double(c.end) * hop + fadeSeconds), score: Double(c.score))
+                let start = max(soundStart, snap(c.start) - fadeSeconds)
+                // Never longer than asked, whatever the snapped downbeats say.
+                return TrimWindow(start: start, end: min(soundEnd, snap(c.end) + tail, start + seconds), score: Double(c.score))
             }
             let w = inSeconds(best)
             // The same thresholds as the score's blend between hum and song (scoreHops).
             let kind = share >= 0.65 ? "pitched, sustained sound (humming, singing or an instrument)" :
                 (share > 0.35 ? "the most musical stretch (pitched, loud, recurring)" : "the loudest, most repeated stretch")
+            var cuts = "cuts placed in quiet gaps"
+            if barAligned, let b = beats {
+                cuts = String(format: "cuts on downbeats (%.0f BPM, %d beats a bar)", b.bpm, b.beatsPerBar)
+            }
             return Choice(window: w, runnersUp: picks.dropFirst().map(inSeconds), melodicShare: share,
-                          reason: "\(kind); cuts placed in quiet gaps")
+                          reason: "\(kind); \(cuts)", barAligned: barAligned, beats: beats)
         }
     }
 }

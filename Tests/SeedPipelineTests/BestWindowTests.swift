@@ -60,6 +60,36 @@ final class BestWindowTests: XCTestCase {
         }
     }
 
+    func testSongWindowIsCutOnDownbeats() throws {
+        // The song is 120 BPM in 4/4 from t = 0: downbeats every 2 s. The fade-in ends on one
+        // downbeat and the window ends one fade before a later one (within two 20 ms hops).
+        let rate = 44100
+        let (x, sections) = SongScene.build(rate: rate)
+        for seconds in [10.0, 15.0] {
+            let s = try trim(x, rate: rate, name: "bars\(Int(seconds))", seconds: seconds)
+            XCTAssertEqual(s.barAligned, true, s.reason)
+            XCTAssertEqual(s.bpm ?? 0, 120, accuracy: 2.4)
+            XCTAssertEqual(s.beatsPerBar, 4)
+            XCTAssertTrue(s.reason.contains("cuts on downbeats"), s.reason)
+            let startBar = (s.window.start + s.fadeSeconds) / 2, endBar = (s.window.end + s.fadeSeconds) / 2
+            XCTAssertEqual(startBar, startBar.rounded(), accuracy: 0.04 / 2, "start \(s.window.start) is not before a downbeat")
+            XCTAssertEqual(endBar, endBar.rounded(), accuracy: 0.04 / 2, "end \(s.window.end) is not before a downbeat")
+            XCTAssertLessThanOrEqual(s.window.duration, seconds)
+            XCTAssertGreaterThanOrEqual(s.window.duration, seconds - 2.1, "at most a bar shorter")
+            let chorus = sections.filter { $0.0 == .chorus }.map(\.1)
+            XCTAssertTrue(chorus.contains { $0.lowerBound - 0.1 <= s.window.start && s.window.end <= $0.upperBound + 0.1 },
+                          "window \(s.window) not in a chorus")
+        }
+    }
+
+    func testHumIsNotBarAligned() throws {
+        let rate = 22050
+        let (x, _) = Scenes.build([.hum(seconds: 40, dbfs: -20)], rate: rate, seed: 11)
+        let s = try trim(x, rate: rate, name: "hum", seconds: 15)
+        XCTAssertNotEqual(s.barAligned, true, "a hum has no steady beat: cuts go in its gaps")
+        XCTAssertNil(s.bpm)
+    }
+
     func testWindowCutsFallInGapsAndFadeToSilence() throws {
         // Hum with phrase gaps inside a longer hum: the cuts land where the level is low.
         let rate = 44100
