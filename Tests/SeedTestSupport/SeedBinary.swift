@@ -18,27 +18,8 @@ public enum SeedBinary {
         return TestFiles.root.appendingPathComponent(".build/debug/seed").path
     }
 
-    /// Starts seed in the background (output discarded), for tests that interrupt it.
-    public static func launch(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Process {
-        let p = Process()
-        if let cwd { p.currentDirectoryURL = cwd }
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["SEED_NO_PROGRESS"] = "1"
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
-
-    /// Runs seed with `args`; `shellPrefix` (e.g. "ulimit -f 64;") runs it through bash.
-    @discardableResult
-    public static func run(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:],
-                           shellPrefix: String? = nil) throws -> SeedRun {
+    /// A seed process as a user would start it (no progress bar), not yet running.
+    static func process(_ args: [String], cwd: URL?, environment: [String: String], shellPrefix: String? = nil) -> Process {
         let p = Process()
         if let shellPrefix {
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -53,10 +34,27 @@ public enum SeedBinary {
         env["SEED_NO_PROGRESS"] = "1"
         for (k, v) in environment { env[k] = v }
         p.environment = env
+        p.standardInput = FileHandle.nullDevice
+        return p
+    }
+
+    /// Starts seed in the background (output discarded), for tests that interrupt it.
+    public static func launch(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Process {
+        let p = process(args, cwd: cwd, environment: environment)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Runs seed with `args`; `shellPrefix` (e.g. "ulimit -f 64;") runs it through bash.
+    @discardableResult
+    public static func run(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:],
+                           shellPrefix: String? = nil) throws -> SeedRun {
+        let p = process(args, cwd: cwd, environment: environment, shellPrefix: shellPrefix)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
-        p.standardInput = FileHandle.nullDevice
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
