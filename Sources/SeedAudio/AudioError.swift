@@ -51,7 +51,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     }
 
     /// Maps a C `errno` from a failed write to the right case.
-    static func fromWriteErrno(_ code: Int32, path: String) -> AudioError {
+    public static func fromWriteErrno(_ code: Int32, path: String) -> AudioError {
         if code == ENOSPC || code == EDQUOT || code == EFBIG { return .diskFull(path) }
         return .writeFailed(path, reason: String(cString: strerror(code)))
     }

@@ -9,13 +9,22 @@ public final class OutputFile {
 
     /// Checks the rules (never the input, no silent replacement) and reserves a temporary name.
     public init(_ path: String, inputs: [String], force: Bool) throws {
+        try Self.check(path, inputs: inputs, force: force)
         let url = URL(fileURLWithPath: path).standardizedFileURL
         finalPath = url.path
-        for input in inputs where Self.sameFile(input, finalPath) {
+        tempPath = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).seed-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        OutputFile.register(tempPath)
+    }
+
+    /// The rules alone (not the input, no silent replacement, a writable folder), for callers
+    /// that must refuse a bad output before long work (a render) rather than after it.
+    public static func check(_ path: String, inputs: [String], force: Bool) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        for input in inputs where sameFile(input, url.path) {
             throw AudioError.outputIsInput(path)
         }
         let fm = FileManager.default
-        if fm.fileExists(atPath: finalPath) && !force { throw AudioError.outputExists(path) }
+        if fm.fileExists(atPath: url.path) && !force { throw AudioError.outputExists(path) }
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
@@ -24,8 +33,6 @@ public final class OutputFile {
         guard fm.isWritableFile(atPath: dir) else {
             throw AudioError.writeFailed(path, reason: "folder \(dir) is not writable")
         }
-        tempPath = dir + "/.\(url.lastPathComponent).seed-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        OutputFile.register(tempPath)
     }
 
     /// Renames the finished temporary file onto the final path.

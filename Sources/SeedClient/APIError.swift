@@ -31,8 +31,6 @@ public enum APIError: Error, Equatable {
     case stateUnwritable(String, String)
     case output(String)
     case usage(String)
-    case writeFailed(String, String)
-    case diskFull(String)
 
     /// The one-line message shown to the user.
     public var message: String {
@@ -75,8 +73,6 @@ public enum APIError: Error, Equatable {
         case .noSession: return "no session yet: upload a file or ask something first (or pass --session)"
         case .stateUnwritable(let p, let why): return "\(p): cannot write seed's state: \(why)"
         case .output(let m), .usage(let m): return m
-        case .writeFailed(let p, let why): return "\(p): cannot write: \(why)"
-        case .diskFull(let p): return "\(p): no space left on the device (the partial download was removed)"
         }
     }
 
@@ -90,7 +86,6 @@ public enum APIError: Error, Equatable {
         case .serviceRejectedFile(_, let tooLarge): return tooLarge ? 67 : 65
         case .network, .server, .service, .renderFailed: return 69
         case .stateUnwritable, .output: return 73
-        case .writeFailed, .diskFull: return 74
         case .rateLimited, .timedOut, .noResult, .renderStillRunning: return 75
         case .unexpectedResponse: return 76
         case .tokenRejected, .outOfCredits, .exportBlocked: return 77

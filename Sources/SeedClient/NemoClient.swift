@@ -133,35 +133,30 @@ public final class NemoClient {
 
     /// The token to send: NEMO_TOKEN, else the cached one, else a new anonymous one.
     func currentToken() throws -> String {
-        if let token { return token }
-        if let t = environment["NEMO_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
-            Secrets.register(t)
-            token = t
-            tokenSource = .environment
-            return t
-        }
-        if let record = cachedAuth(), !record.isExpired {
-            Secrets.register(record.token)
-            token = record.token
-            tokenSource = .cache
-            return record.token
-        }
+        if let t = token ?? knownToken() { return t }
         return try acquireAnonymousToken()
+    }
+
+    /// NEMO_TOKEN or an unexpired cached token, without asking the service for one.
+    private func knownToken() -> String? {
+        if let t = environment["NEMO_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+            tokenSource = .environment
+            token = t
+        } else if let record = cachedAuth(), !record.isExpired {
+            tokenSource = .cache
+            token = record.token
+        }
+        if let token { Secrets.register(token) }
+        return token
     }
 
     /// Token status without revealing it; `acquire` fetches one when there is none.
     public func tokenStatus(acquire: Bool) throws -> TokenStatus {
-        if token == nil, acquire { _ = try currentToken() }
-        else if token == nil { _ = try? peekToken() }
+        if token == nil && knownToken() == nil && acquire { try acquireAnonymousToken() }
         let record = tokenSource == .environment ? nil : cachedAuth()
         return TokenStatus(present: token != nil, source: tokenSource?.rawValue, expiresAt: record?.expiresAt,
                            userID: record?.userID, clientIDSource: ClientID.source(environment: environment),
                            apiBase: settings.baseURL)
-    }
-
-    private func peekToken() throws {
-        if let t = environment["NEMO_TOKEN"], !t.isEmpty { Secrets.register(t); token = t; tokenSource = .environment }
-        else if let r = cachedAuth(), !r.isExpired { Secrets.register(r.token); token = r.token; tokenSource = .cache }
     }
 
     private func forgetToken() {

@@ -45,14 +45,16 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     let mono = UnsafeMutableBufferPointer<Float>.allocate(capacity: block)
     defer { input.deallocate(); mono.deallocate() }
     let rate = TrimAnalysis.analysisRate
-    let resampler = !features || info.sampleRate == rate ? nil :
-        try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: rate, channels: 1)
-    let extractor = FeatureExtractor(sampleRate: Double(rate))
-    // The beat analysis runs on the same pass, at its own rate (onsets need 8 kHz of bandwidth).
-    var onsetResampler: Resampler? = nil
-    if features && info.sampleRate != beatAnalysisRate {
-        onsetResampler = try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
+    // One chain: the mono mix goes to 16 kHz for the onset track (beats need 8 kHz of
+    // bandwidth), and that stream on to 8 kHz for pitch and chroma.
+    var onsetResampler: Resampler? = nil, resampler: Resampler? = nil
+    if features {
+        if info.sampleRate != beatAnalysisRate {
+            onsetResampler = try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
+        }
+        resampler = try makeResampler(engine: .soxr, quality: .mq, from: beatAnalysisRate, to: rate, channels: 1)
     }
+    let extractor = FeatureExtractor(sampleRate: Double(rate))
     let onsetExtractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
     var onsetSamples = 0
     var peaks: [Float] = [], clipped: [Bool] = []
@@ -80,26 +82,32 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         frames += Int64(n)
         if features {
             downmix(UnsafeBufferPointer(rebasing: input[0..<n * ch]), frames: n, matrix: matrix, into: mono)
-            var stage = UnsafeBufferPointer(rebasing: mono[0..<n])
-            if let resampler { stage = try resampler.process(stage, frames: n) }
-            extractor.push(stage)
-            analysisSamples += stage.count
             var onsetStage = UnsafeBufferPointer(rebasing: mono[0..<n])
             if let onsetResampler { onsetStage = try onsetResampler.process(onsetStage, frames: n) }
             onsetExtractor.push(onsetStage)
             onsetSamples += onsetStage.count
+            if let resampler {
+                let stage = try resampler.process(onsetStage, frames: onsetStage.count)
+                extractor.push(stage)
+                analysisSamples += stage.count
+            }
         }
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
-    }
-    if let resampler {
-        let tail = try resampler.flush()
-        extractor.push(tail)
-        analysisSamples += tail.count
     }
     if let onsetResampler {
         let tail = try onsetResampler.flush()
         onsetExtractor.push(tail)
         onsetSamples += tail.count
+        if let resampler {
+            let stage = try resampler.process(tail, frames: tail.count)
+            extractor.push(stage)
+            analysisSamples += stage.count
+        }
+    }
+    if let resampler {
+        let tail = try resampler.flush()
+        extractor.push(tail)
+        analysisSamples += tail.count
     }
     if hopFill > 0 {
         peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)

@@ -114,4 +114,15 @@ final class ExportCLITests: ClientTestCase {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.path).filter { $0.hasSuffix(".tmp") }
         XCTAssertEqual(leftovers, [])
     }
+
+    func testFullDiskLeavesNoPartialFile() throws {
+        try generateSomething()
+        // A 64 KB file-size limit: the 200 KB download cannot be written.
+        let r = try SeedBinary.run(["export", "-o", "big.mp4"], cwd: home, environment: environment, shellPrefix: "ulimit -f 64;")
+        runs.append(r)
+        assertFails(r, code: 74, mentioning: "no space left", notices: true)
+        let left = try FileManager.default.contentsOfDirectory(atPath: home.path).filter { $0.contains("big.mp4") }
+        XCTAssertEqual(left, [], "neither the output nor its temporary file remains")
+        XCTAssertEqual(pendingRenders.count, 1, "the render stays pending, so --resume can download it later")
+    }
 }

@@ -56,36 +56,8 @@ struct ScriptedBody: AsyncBufferedSequence, Sendable {
     }
 }
 
-/// Splits a multipart/form-data body into its parts (enough of RFC 7578 for the tests).
-public struct MultipartPart {
-    public var name: String?
-    public var filename: String?
-    public var contentType: String?
-    public var data: Data
-}
-
+/// Reading multipart/form-data part headers (RFC 7578), for the streamed upload hasher.
 enum Multipart {
-    static func parse(_ body: Data, contentType: String) -> [MultipartPart] {
-        guard let b = contentType.components(separatedBy: "boundary=").last?.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) else { return [] }
-        let delimiter = Data("--\(b)".utf8)
-        var parts: [MultipartPart] = []
-        var cursor = body.startIndex
-        guard let first = body.range(of: delimiter, in: cursor..<body.endIndex) else { return [] }
-        cursor = first.upperBound
-        while true {
-            // After a delimiter: "--" ends the body, CRLF starts a part.
-            if body[cursor...].starts(with: Data("--".utf8)) { break }
-            guard let headerEnd = body.range(of: Data("\r\n\r\n".utf8), in: cursor..<body.endIndex) else { break }
-            let headerText = String(decoding: body[cursor..<headerEnd.lowerBound], as: UTF8.self)
-            guard let next = body.range(of: Data("\r\n".utf8) + delimiter, in: headerEnd.upperBound..<body.endIndex) else { break }
-            let h = headers(headerText)
-            parts.append(MultipartPart(name: h.name, filename: h.filename, contentType: h.contentType,
-                                       data: Data(body[headerEnd.upperBound..<next.lowerBound])))
-            cursor = next.upperBound
-        }
-        return parts
-    }
-
     /// The field name, file name and type from a part's header lines.
     static func headers(_ text: String) -> (name: String?, filename: String?, contentType: String?) {
         var result: (name: String?, filename: String?, contentType: String?) = (nil, nil, nil)

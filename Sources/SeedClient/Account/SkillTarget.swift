@@ -24,14 +24,17 @@ public enum SkillTarget: String, CaseIterable, Codable, Sendable {
 
 /// File types the upload endpoint accepts, with the MIME type sent for each.
 public enum UploadTypes {
-    public static let contentTypes: [String: String] = [
-        "mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo", "webm": "video/webm",
-        "mkv": "video/x-matroska", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-        "webp": "image/webp", "mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac",
+    /// Extension and MIME type, in the order API.md lists the accepted types.
+    static let table: [(ext: String, mime: String)] = [
+        ("mp4", "video/mp4"), ("mov", "video/quicktime"), ("avi", "video/x-msvideo"), ("webm", "video/webm"),
+        ("mkv", "video/x-matroska"), ("jpg", "image/jpeg"), ("png", "image/png"), ("gif", "image/gif"),
+        ("webp", "image/webp"), ("mp3", "audio/mpeg"), ("wav", "audio/wav"), ("m4a", "audio/mp4"), ("aac", "audio/aac"),
     ]
 
-    /// The accepted extensions in the order API.md lists them.
-    public static let accepted = ["mp4", "mov", "avi", "webm", "mkv", "jpg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac"]
+    /// The accepted extensions.
+    public static let accepted = table.map(\.ext)
+
+    private static let contentTypes = Dictionary(uniqueKeysWithValues: table.map { ($0.ext, $0.mime) })
 
     /// MIME type for a path, or nil when the service would refuse it (error 4001).
     public static func contentType(for path: String) -> String? {

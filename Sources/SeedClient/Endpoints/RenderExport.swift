@@ -46,7 +46,7 @@ extension NemoClient {
         let sid = try sessionID(create: false)
         let id = Self.newRenderID()
         let output = output ?? id + ".mp4"
-        try checkOutput(output, force: force)
+        try OutputFile.check(output, inputs: [], force: force)
         let state = try projectState()
         guard state.hasContent, let draft = state.draft else { throw APIError.nothingToExport }
         var job = RenderJob(id: id, sessionID: sid, baseURL: settings.baseURL, target: settings.target.rawValue,
@@ -68,7 +68,7 @@ extension NemoClient {
             job.output = URL(fileURLWithPath: output).standardizedFileURL.path
             try saveJob(job)
         }
-        try checkOutput(job.output, force: force)
+        try OutputFile.check(job.output, inputs: [], force: force)
         if sessionOverride == nil { sessionOverride = job.sessionID }
         notice("resuming render \(job.id) of session \(job.sessionID)")
         return try follow(&job, draft: nil, force: force, resumed: true, callbacks: callbacks)
@@ -159,7 +159,7 @@ extension NemoClient {
     /// the authenticated `/api/render/proxy/<id>/download`.
     private func download(_ job: RenderJob, link: String?, force: Bool, progress: @escaping (Double) -> Void) throws -> Int64 {
         let out = try OutputFile(job.output, inputs: [], force: force)
-        guard let file = fopen(out.tempPath, "w") else { throw APIError.writeFailed(job.output, String(cString: strerror(errno))) }
+        guard let file = fopen(out.tempPath, "w") else { throw AudioError.fromWriteErrno(errno, path: job.output) }
         var closed = false
         defer { if !closed { fclose(file) } }
         var written: Int64 = 0
@@ -174,17 +174,14 @@ extension NemoClient {
             written = 0
             fflush(file)
             if ftruncate(fileno(file), 0) != 0 || fseek(file, 0, SEEK_SET) != 0 {
-                throw APIError.writeFailed(job.output, String(cString: strerror(errno)))
+                throw AudioError.fromWriteErrno(errno, path: job.output)
             }
         }
         let tick: (Int64, Int64, Int64, Int64) -> Bool = { total, now, _, _ in
             if total > 0 { progress(Double(now) / Double(total)) }
             return true
         }
-        func writeFailure() -> APIError {
-            writeErrno == ENOSPC || writeErrno == EDQUOT || writeErrno == EFBIG
-                ? .diskFull(job.output) : .writeFailed(job.output, String(cString: strerror(writeErrno)))
-        }
+        func writeFailure() -> AudioError { AudioError.fromWriteErrno(writeErrno == 0 ? EIO : writeErrno, path: job.output) }
 
         var done = false
         if let link, !link.isEmpty {
@@ -220,14 +217,6 @@ extension NemoClient {
         try out.commit()
         progress(1)
         return written
-    }
-
-    private func checkOutput(_ path: String, force: Bool) throws {
-        if FileManager.default.fileExists(atPath: path) && !force { throw AudioError.outputExists(path) }
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.isWritableFile(atPath: dir) else {
-            throw APIError.writeFailed(path, "folder \(dir) does not exist or is not writable")
-        }
     }
 
     static func newRenderID() -> String { "render_\(Int64(Date().timeIntervalSince1970 * 1000))" }
