@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "SeedAudio",
                 dependencies: ["SeedDSP", "CSndfile", "CLame", "CSoxr", "CSampleRate", "CEbur128"]),
         .target(name: "SeedClient", dependencies: ["SeedAudio", "CCurl"]),
-        .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP"]),
+        .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP", "SeedClient",
+                                                .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "seed", dependencies: [
             "SeedPipeline", "SeedClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

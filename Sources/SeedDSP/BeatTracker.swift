@@ -15,6 +15,11 @@ public struct TempoSegment: Sendable, Codable, Equatable {
     public var start: Double
     public var end: Double
     public var bpm: Double
+    public init(start: Double, end: Double, bpm: Double) {
+        self.start = start
+        self.end = end
+        self.bpm = bpm
+    }
 }
 
 /// Everything the beat tracker found.

@@ -24,6 +24,8 @@ public struct TrimJob: Sendable {
     public var loudness: LoudnessTarget?
     public var force = false
     public var resample = ResampleOptions()
+    /// Rate, bitrate and size budget of the output; nil: the format's defaults at the input's rate.
+    public var encoding: EncodeRequest?
 
     public init(input: String, output: String, mode: TrimMode, fadeSeconds: Double? = nil) {
         self.input = input
@@ -91,10 +93,20 @@ public struct TrimSummary: Sendable, Codable {
     public var gainDB: Double?
     public var warning: String?
     public var bytes: Int64
+    /// How the clip was encoded ("192 kbit/s CBR"), its rate and channels, and why.
+    public var encoding: String?
+    public var sampleRate: Int?
+    public var channels: Int?
+    public var encodingReason: String?
 }
 
 extension TrimJob {
     public func run(progress: ProgressHandler? = nil) throws -> TrimSummary {
+        try runWithBeats(progress: progress).summary
+    }
+
+    /// Runs the job; also returns the beats found on the input when the window was cut on bars.
+    func runWithBeats(progress: ProgressHandler? = nil) throws -> (summary: TrimSummary, beats: BeatAnalysis?) {
         if case .best(let s) = mode, !(s > 0) {
             throw AudioError.unsupportedFormat(input, detail: "the window length must be more than 0 s")
         }
@@ -124,33 +136,58 @@ extension TrimJob {
                                   fadeOut: endFrame < analysis.frames ? fade : 0)
         let shape = StreamShape(sampleRate: analysis.sampleRate, channels: analysis.channels,
                                 frames: endFrame - startFrame, depth: EncodeJob.depth(of: source))
-        let settings = try EncodePlanner.plan(EncodeRequest(format: format), input: shape).settings
+        var request = encoding ?? EncodeRequest(format: format)
+        request.format = format
+        let plan = try EncodePlanner.plan(request, input: shape)
         let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
         var summary = TrimSummary(input: input, output: output, mode: describeMode(), inputSeconds: analysis.seconds,
                                   window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
                                   barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
-        if let loudness {
-            let before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) })
-            let r = try renderAtLoudness(clip, before: before, target: loudness, out: out, settings: settings,
-                                         resample: resample, title: title, progress: { progress?(0.7 + 0.3 * $0) })
-            summary.loudnessBefore = before
-            summary.loudnessAfter = r.after
-            summary.gainDB = r.gainDB
-            summary.warning = r.warning
-        } else {
-            do {
-                let sink = try makeSink(path: out.tempPath, settings: settings, title: title)
-                try transcode(clip, into: sink, settings: settings, resample: resample, progress: { progress?(0.6 + 0.4 * $0) })
-            } catch {
-                out.discard()
-                throw error
+        var before: LoudnessReport? = nil
+        if loudness != nil {
+            do { before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) }) } catch { out.discard(); throw error }
+        }
+        func render(_ settings: EncoderSettings) throws {
+            if let loudness, let before {
+                let r = try renderAtLoudness(clip, before: before, target: loudness, out: out, settings: settings,
+                                             resample: resample, title: title, progress: { progress?(0.7 + 0.3 * $0) })
+                summary.loudnessBefore = before
+                summary.loudnessAfter = r.after
+                summary.gainDB = r.gainDB
+                summary.warning = r.warning
+            } else {
+                do {
+                    try clip.seek(toFrame: 0)
+                    let sink = try makeSink(path: out.tempPath, settings: settings, title: title)
+                    try transcode(clip, into: sink, settings: settings, resample: resample, progress: { progress?(0.6 + 0.4 * $0) })
+                } catch {
+                    out.discard()
+                    throw error
+                }
             }
         }
+        var settings = plan.settings
+        summary.encodingReason = plan.reason
+        try render(settings)
+        // An ABR aim that overran the budget is encoded again at the CBR step that provably fits.
+        if let budget = request.maxBytes, out.writtenBytes > budget {
+            guard let fallback = plan.fallback else {
+                let bytes = out.writtenBytes
+                out.discard()
+                throw AudioError.doesNotFit("the clip came out at \(formatBytes(bytes)), over the \(formatBytes(budget)) budget; choose a shorter window or .mp3")
+            }
+            settings = fallback
+            summary.encodingReason = "ABR overran the budget; re-encoded as \(EncodeJob.describe(settings))"
+            try render(settings)
+        }
+        summary.encoding = EncodeJob.describe(settings)
+        summary.sampleRate = settings.sampleRate
+        summary.channels = settings.channels
         summary.bytes = out.writtenBytes
         try out.commit()
-        return summary
+        return (summary, choice.barAligned == true ? choice.beats : nil)
     }
 
     private func describeMode() -> String {

@@ -130,6 +130,10 @@ public final class FakeNemoServer: @unchecked Sendable {
             _requests.append(ReceivedRequest(method: method, path: path, headers: headers, bodyBytes: bodyBytes,
                                              body: bodyBytes <= 1_000_000 ? kept : nil, status: response.statusCode.code))
         }
+        // A server that took the upload but answers late: a client killed meanwhile never hears.
+        if upload != nil, let stall = scenario.stallUploadResponse {
+            try? await Task.sleep(nanoseconds: UInt64(stall * 1e9))
+        }
         return response
     }
 

@@ -27,6 +27,8 @@ public struct FakeScenario: Sendable {
     public var downloadLinkBroken = false
     /// The upload's response is cut off (the connection closes after the body was read).
     public var dropUploadResponse = false
+    /// The upload is recorded (and listed in the project) but answered only after this many seconds.
+    public var stallUploadResponse: Double?
     /// A smaller upload limit than API.md's, so the service's own 4002 can be provoked.
     public var uploadLimit: Int?
     /// The token endpoint answers 400 (missing client id) once.

@@ -127,3 +127,15 @@ public enum Timeline {
         return lines
     }
 }
+
+extension ProjectState {
+    /// Whether the project lists an uploaded file of this name (its `video_infos`), so an upload
+    /// whose answer was lost is not sent twice.
+    public func hasUpload(named name: String) -> Bool {
+        videoInfos.contains { info in
+            for key in ["name", "filename", "file_name", "original_name", "title"] where info[key]?.string == name { return true }
+            if let url = info["url"]?.string, URL(string: url)?.lastPathComponent == name { return true }
+            return false
+        }
+    }
+}
