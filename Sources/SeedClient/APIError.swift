@@ -31,6 +31,8 @@ public enum APIError: Error, Equatable {
     case stateUnwritable(String, String)
     case output(String)
     case usage(String)
+    /// The user stopped waiting (Ctrl-C in `seed chat`).
+    case cancelled(String)
 
     /// The one-line message shown to the user.
     public var message: String {
@@ -73,6 +75,7 @@ public enum APIError: Error, Equatable {
         case .noSession: return "no session yet: upload a file or ask something first (or pass --session)"
         case .stateUnwritable(let p, let why): return "\(p): cannot write seed's state: \(why)"
         case .output(let m), .usage(let m): return m
+        case .cancelled(let what): return "\(what): stopped waiting (the service may still be working on it)"
         }
     }
 
@@ -88,6 +91,7 @@ public enum APIError: Error, Equatable {
         case .stateUnwritable, .output: return 73
         case .rateLimited, .timedOut, .noResult, .renderStillRunning: return 75
         case .unexpectedResponse: return 76
+        case .cancelled: return 130
         case .tokenRejected, .outOfCredits, .exportBlocked: return 77
         }
     }

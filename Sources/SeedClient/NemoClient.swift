@@ -15,6 +15,9 @@ public final class NemoClient {
     public private(set) var tokenSource: TokenSource?
     /// A session chosen with --session; replaced only if the service says it is gone (1002).
     public var sessionOverride: String?
+    /// Polled about once a second during requests and waits; true stops the current operation
+    /// with `APIError.cancelled` (an interactive Ctrl-C). The session is kept.
+    public var cancelled: () -> Bool = { false }
 
     public init(settings: ClientSettings, store: StateStore = StateStore(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -48,8 +51,13 @@ public final class NemoClient {
               build: (String?) -> (path: String, body: HTTPRequest.Body, headers: [(String, String)])) throws -> (HTTPResponse, JSONValue?) {
         var attempt = 0
         var authRetried = false, sessionRetried = false, rateRetried = false
+        // Every transfer reports progress, so a cancel is noticed within about a second.
+        let watched: (Int64, Int64, Int64, Int64) -> Bool = { [cancelled] a, b, c, d in
+            !cancelled() && (progress?(a, b, c, d) ?? true)
+        }
         while true {
             attempt += 1
+            if cancelled() { throw APIError.cancelled(what) }
             try onAttempt?()
             let sid = needsSession ? try sessionID(create: true) : nil
             let parts = build(sid)
@@ -58,7 +66,7 @@ public final class NemoClient {
                                       timeout: timeout, idleTimeout: idleTimeout)
             let response: HTTPResponse
             do {
-                response = try transport.perform(request, sink: sink, progress: progress)
+                response = try transport.perform(request, sink: sink, progress: watched)
             } catch let e as TransportError {
                 switch e {
                 case .notConnected(let d):
@@ -68,7 +76,7 @@ public final class NemoClient {
                     if idempotent && attempt < settings.timings.attempts { backoff(attempt, what, d); continue }
                     if case .timedOut = e, idempotent { throw APIError.timedOut(what) }
                     throw APIError.network(what, detail: d, maybeDelivered: !idempotent)
-                case .aborted: throw e
+                case .aborted: if cancelled() { throw APIError.cancelled(what) } else { throw e }
                 case .local(let d): throw APIError.output("\(what): \(d)")
                 }
             }
@@ -120,8 +128,14 @@ public final class NemoClient {
         pause(wait)
     }
 
+    /// Sleeps, in short steps so a cancel ends the wait early.
     func pause(_ seconds: Double) {
-        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+        let end = Date().addingTimeInterval(seconds)
+        while !cancelled() {
+            let left = end.timeIntervalSinceNow
+            if left <= 0 { return }
+            Thread.sleep(forTimeInterval: min(left, 0.1))
+        }
     }
 
     // MARK: - Token

@@ -21,7 +21,7 @@ struct Seed: ParsableCommand {
         version: version,
         subcommands: [InfoCommand.self, TrimCommand.self, BeatsCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self,
                       PrepareCommand.self, RunCommand.self,
-                      TokenCommand.self, CreditsCommand.self, UploadCommand.self, AskCommand.self, StatusCommand.self, ExportCommand.self]
+                      ChatCommand.self, TokenCommand.self, CreditsCommand.self, UploadCommand.self, AskCommand.self, StatusCommand.self, ExportCommand.self]
     )
 
     static func main() {

@@ -5,6 +5,11 @@ public struct SeedRun {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 public enum SeedBinary {
@@ -19,7 +24,7 @@ public enum SeedBinary {
     }
 
     /// A seed process as a user would start it (no progress bar), not yet running.
-    static func process(_ args: [String], cwd: URL?, environment: [String: String], shellPrefix: String? = nil) -> Process {
+    public static func process(_ args: [String], cwd: URL?, environment: [String: String], shellPrefix: String? = nil) -> Process {
         let p = Process()
         if let shellPrefix {
             p.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -49,15 +49,18 @@ public struct StateStore {
 
     public func path(_ name: String) -> String { directory + "/" + name }
 
-    private func ensureDirectory() throws {
+    /// Creates the state folder (0700) if needed; returns its path.
+    @discardableResult
+    public func ensureDirectory() throws -> String {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue { return }
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue { return directory }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
             throw APIError.stateUnwritable(directory, "cannot create the folder")
         }
+        return directory
     }
 }
 

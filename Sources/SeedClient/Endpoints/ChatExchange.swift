@@ -118,6 +118,7 @@ extension NemoClient {
         while waited < timings.recoveryLimit {
             let step = min(wait, timings.recoveryLimit - waited)
             pause(step)
+            if cancelled() { throw APIError.cancelled("waiting for the reply") }
             waited += step
             if let after = try? projectState() {
                 let changes = Timeline.changes(from: before, to: after)

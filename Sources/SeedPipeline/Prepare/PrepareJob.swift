@@ -113,6 +113,19 @@ extension PrepareJob {
     }
 }
 
+extension PrepareJob {
+    /// The clip and sidecar this job would make, when they already exist and match its source
+    /// (by sha256), product and length, and the clip is unchanged since; nil otherwise.
+    public func existingClip() throws -> ClipSidecar? {
+        guard FileManager.default.fileExists(atPath: sidecarPath),
+              let s = try? ClipSidecar.read(sidecarPath), s.target == target.rawValue,
+              s.clip.path == clipPath, (try? sha256Hex(ofFile: clipPath)) == s.clip.sha256,
+              try sha256Hex(ofFile: input) == s.source.sha256 else { return nil }
+        if let wanted = seconds, abs(wanted - s.clip.seconds) > 2.5 && s.window.note == nil { return nil }
+        return s
+    }
+}
+
 extension BeatAnalysis {
     /// The beats between `start` and `end` (seconds of the input), in time from `start`.
     func within(start: Double, end: Double) -> BeatAnalysis {

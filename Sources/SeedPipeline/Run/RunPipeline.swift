@@ -126,7 +126,7 @@ public final class RunPipeline {
             job.seconds = r.seconds
             if let s = sidecar, let sha = r.clipSHA256, (try? sha256Hex(ofFile: s.clip.path)) == sha {
                 callbacks.step(.prepare, "clip \(s.clip.path) already made", true)
-            } else if let s = try reusableClip(job) {
+            } else if let s = try job.existingClip() {
                 // An earlier run or `seed prepare` made this very clip: same source, product and length.
                 callbacks.step(.prepare, "clip \(s.clip.path) already made from this input", true)
                 sidecar = s
@@ -236,17 +236,6 @@ public final class RunPipeline {
         return RunResult(runID: r.id, target: r.target, sessionID: r.sessionID ?? "", clip: r.clip, sidecar: r.sidecar,
                          message: message, reply: reply, timeline: state.summary, output: exported.output,
                          bytes: exported.bytes, renderID: exported.renderID, resumed: resumed)
-    }
-
-    /// The clip and sidecar a job would make, when they already exist and match its source
-    /// (by sha256), product and length, and the clip is unchanged since.
-    private func reusableClip(_ job: PrepareJob) throws -> ClipSidecar? {
-        guard FileManager.default.fileExists(atPath: job.sidecarPath),
-              let s = try? ClipSidecar.read(job.sidecarPath), s.target == job.target.rawValue,
-              s.clip.path == job.clipPath, (try? sha256Hex(ofFile: job.clipPath)) == s.clip.sha256,
-              try sha256Hex(ofFile: job.input) == s.source.sha256 else { return nil }
-        if let wanted = job.seconds, abs(wanted - s.clip.seconds) > 2.5 && s.window.note == nil { return nil }
-        return s
     }
 
     /// The render this run started, if the state folder still has it pending.
