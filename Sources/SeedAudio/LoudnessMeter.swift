@@ -28,12 +28,14 @@ public final class LoudnessMeter {
     private let wantsRange: Bool
 
     /// - Parameter truePeak: true peak costs an oversampling filter; skip it when only LUFS is needed.
-    public init(sampleRate: Int, channels: Int, truePeak: Bool = true, loudnessRange: Bool = false) throws {
+    /// - Parameter shortTerm: keep the 3 s window for `shortTermLUFS`.
+    public init(sampleRate: Int, channels: Int, truePeak: Bool = true, loudnessRange: Bool = false, shortTerm: Bool = false) throws {
         self.channels = channels
         wantsRange = loudnessRange
         var mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_SAMPLE_PEAK.rawValue)
         if truePeak { mode |= Int32(EBUR128_MODE_TRUE_PEAK.rawValue) }
         if loudnessRange { mode |= Int32(EBUR128_MODE_LRA.rawValue) }
+        if shortTerm { mode |= Int32(EBUR128_MODE_S.rawValue) }
         guard let st = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
             throw AudioError.decoderFailed("loudness", reason: "libebur128 cannot measure \(channels) ch at \(sampleRate) Hz")
         }
@@ -71,6 +73,13 @@ public final class LoudnessMeter {
         return LoudnessReport(integratedLUFS: lufs.isFinite ? lufs : nil,
                               loudnessRangeLU: hasRange && lra.isFinite ? lra : nil,
                               samplePeakDBFS: db(maxSP), truePeakDBTP: maxTP > 0 ? db(maxTP) : nil)
+    }
+
+    /// Short-term loudness (the last 3 s, EBU Tech 3341) in LUFS; nil in silence or without `shortTerm`.
+    public var shortTermLUFS: Double? {
+        var v: Double = 0
+        guard ebur128_loudness_shortterm(state, &v) == 0, v.isFinite, v > -70 else { return nil }
+        return v
     }
 
     deinit { ebur128_destroy(&state) }

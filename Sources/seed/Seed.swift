@@ -19,7 +19,7 @@ struct Seed: ParsableCommand {
         service, 77 not permitted (token refused, out of credits, export not in plan), 130 interrupted.
         """,
         version: version,
-        subcommands: [InfoCommand.self, TrimCommand.self, BeatsCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self,
+        subcommands: [InfoCommand.self, TrimCommand.self, BeatsCommand.self, PlotCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self,
                       PrepareCommand.self, RunCommand.self,
                       ChatCommand.self, TokenCommand.self, CreditsCommand.self, UploadCommand.self, AskCommand.self, StatusCommand.self, ExportCommand.self]
     )
