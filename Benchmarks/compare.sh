@@ -2,6 +2,7 @@
 # Times seed against sox, ffmpeg, lame (and librosa when installed) on the same jobs, in the same go, on a 3-minute stereo
 # 44.1 kHz file of real music, and prints seed/peer ratios (below 1: seed is faster).
 # With --beatset it scores beat tracking on ../shared/beatset against aubio and librosa.
+# ONLY=prepare times only the jobs whose name contains that word.
 # With --memory it also measures seed's peak RSS on 1-minute and 60-minute 48 kHz stereo inputs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,7 +37,7 @@ echo "## In-process (library only)"
 "$bench" "$work/in.wav" "$work"
 echo
 echo "## Whole commands, process start included (median of 5 after a warm-up)"
-python3 "$here/time_commands.py" "$work" "$seed"
+python3 "$here/time_commands.py" "$work" "$seed" ${ONLY:+"$ONLY"}
 
 if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
   # Beat accuracy on ../shared/beatset (built there with make_set.py), seed and aubio side by side.
@@ -66,6 +67,7 @@ if [ "${1:-}" = "--memory" ]; then
     python3 "$here/peak_rss.py" "$mins min trim --best 30s" "$seed" trim "$f" --best 30s -o "$work/long_best.wav" --force --quiet
     python3 "$here/peak_rss.py" "$mins min beats" "$seed" beats "$f" --format txt -o "$work/long_beats.txt" --force -q
     python3 "$here/peak_rss.py" "$mins min normalize" "$seed" normalize "$f" -o "$work/long_norm.flac" --force --quiet
+    python3 "$here/peak_rss.py" "$mins min prepare" "$seed" prepare "$f" -o "$work/prep" --force --quiet
   done
   echo
   echo "## --max-size on the 60-minute input (budget, bytes written, share of budget)"

@@ -45,7 +45,14 @@ jobs = [
     # No peer chooses a window; sox cutting a fixed 30 s with fades is the floor of the work.
     ("best 30 s window", [seed, "trim", w("in.wav"), "--best", "30s", "-o", o("seed_best.wav"), "--force", "--quiet"], [
         ("sox fixed trim+fade", ["sox", w("in.wav"), o("sox_best.wav"), "trim", "60", "30", "fade", "0.02", "30", "0.02"])]),
+    # prepare does more than the nearest sox chain: best window on bars, R128 loudness with a
+    # true-peak limiter, beats, sha256 and a sidecar; sox cuts a fixed 30 s, peak-normalizes,
+    # resamples, fades and encodes the same 256 kbit/s MP3.
+    ("prepare (clip + sidecar)", [seed, "prepare", w("in.wav"), "-o", w("prep"), "--force", "--quiet"], [
+        ("sox trim+norm+rate+fade → MP3", ["sox", w("in.wav"), "-C", "256", o("sox_prep.mp3"), "trim", "60", "30", "norm", "-1",
+                                           "rate", "44100", "fade", "0.02", "30", "0.02"])]),
 ]
+only = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 def timed(cmd, runs=5):
@@ -61,6 +68,8 @@ def timed(cmd, runs=5):
 print("| job | seed s | peers (s) | seed / fastest peer |")
 print("|---|---|---|---|")
 for name, seed_cmd, peers in jobs:
+    if only and only not in name:
+        continue
     s = timed(seed_cmd)
     times = []
     for label, cmd in peers:
