@@ -110,28 +110,15 @@ extension NemoClient {
         if !rest.isEmpty { callbacks.text(rest) }
     }
 
-    /// After a dropped stream: wait, read the state; changed → report it; not changed → wait
-    /// longer; give up after the recovery limit (API.md: about 5 minutes).
+    /// After a dropped stream: watch the state; changed → report it; unchanged after the
+    /// recovery limit (API.md: about 5 minutes) → give up without sending again.
     private func recover(session: String, before: ProjectState?, reply: String) throws -> ChatResult {
-        let timings = settings.timings
-        var wait = max(timings.recoveryWait, 0.05), waited = 0.0
-        while waited < timings.recoveryLimit {
-            let step = min(wait, timings.recoveryLimit - waited)
-            pause(step)
-            if cancelled() { throw APIError.cancelled("waiting for the reply") }
-            waited += step
-            if let after = try? projectState() {
-                let changes = Timeline.changes(from: before, to: after)
-                if !changes.isEmpty || before == nil {
-                    return ChatResult(sessionID: session, reply: reply, changes: changes, timeline: after.summary,
-                                      recoveredAfterDrop: true)
-                }
-            }
-            if waited < timings.recoveryLimit { notice("no change in the project yet (\(Int(waited)) s)") }
-            wait *= 2
+        guard let after = try watchProject(until: { before == nil || !Timeline.changes(from: before, to: $0).isEmpty }) else {
+            throw APIError.noResult("the connection dropped and the project did not change within \(Self.minutes(settings.timings.recoveryLimit)); "
+                + "the message was not sent twice, so run the same `seed ask` again to retry")
         }
-        throw APIError.noResult("the connection dropped and the project did not change within \(Self.minutes(timings.recoveryLimit)); "
-            + "the message was not sent twice, so run the same `seed ask` again to retry")
+        return ChatResult(sessionID: session, reply: reply, changes: Timeline.changes(from: before, to: after),
+                          timeline: after.summary, recoveredAfterDrop: true)
     }
 
     static func minutes(_ s: Double) -> String {

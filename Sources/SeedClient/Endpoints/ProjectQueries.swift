@@ -28,6 +28,24 @@ extension NemoClient {
         return ProjectState(json: json)
     }
 
+    /// Reads the project until `done` holds for its state, first after `recoveryWait`, then at
+    /// doubling intervals, for up to `recoveryLimit` (API.md: after a dropped stream, watch the
+    /// state rather than send again). Returns that state, or nil when the time ran out.
+    public func watchProject(until done: (ProjectState) -> Bool) throws -> ProjectState? {
+        let timings = settings.timings
+        var wait = max(timings.recoveryWait, 0.05), waited = 0.0
+        while waited < timings.recoveryLimit {
+            let step = min(wait, timings.recoveryLimit - waited)
+            pause(step)
+            if cancelled() { throw APIError.cancelled("watching the project") }
+            waited += step
+            if let state = try? projectState(), done(state) { return state }
+            if waited < timings.recoveryLimit { notice("no change in the project yet (\(Int(waited)) s)") }
+            wait *= 2
+        }
+        return nil
+    }
+
     static func pathSegment(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
     }

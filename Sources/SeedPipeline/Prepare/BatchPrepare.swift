@@ -2,14 +2,9 @@ import Foundation
 import SeedAudio
 
 /// How one file of a batch went.
-public struct PrepareOutcome: Sendable {
+public struct PrepareOutcome {
     public var input: String
-    public var result: Result<ClipSidecar, PrepareFailure>
-}
-
-/// A failed file of a batch, with the error that stopped it.
-public struct PrepareFailure: Error, @unchecked Sendable {
-    public var error: Error
+    public var result: Result<ClipSidecar, Error>
 }
 
 /// Runs jobs `parallel` at a time, carrying on past failures; `done` is called (on a worker
@@ -34,12 +29,12 @@ public func prepareAll(_ jobs: [PrepareJob], parallel: Int, done: @escaping @Sen
             }
             guard let i else { return }
             let job = jobs[i]
-            let result: Result<ClipSidecar, PrepareFailure>
+            let result: Result<ClipSidecar, Error>
             if let first = clash[i] {
-                result = .failure(PrepareFailure(error: AudioError.writeFailed(
-                    job.clipPath, reason: "\(first) makes a clip of the same name; give them separate -o folders")))
+                result = .failure(AudioError.writeFailed(
+                    job.clipPath, reason: "\(first) makes a clip of the same name; give them separate -o folders"))
             } else {
-                do { result = .success(try job.run()) } catch { result = .failure(PrepareFailure(error: error)) }
+                result = Result { try job.run() }
             }
             let outcome = PrepareOutcome(input: job.input, result: result)
             lock.withLock {

@@ -4,11 +4,9 @@ import SeedClient
 /// What a seed clip looks like for each product (API.md, "Products"): how long, whether audio is
 /// uploaded at all, and the size limit it must fit.
 public struct ClipProfile: Sendable, Equatable {
-    /// Default clip length in seconds.
+    /// Default clip length in seconds; an input with less sound than this is kept whole (so
+    /// music-video-clip keeps a whole song up to 3 min).
     public var seconds: Double
-    /// Keep the whole song when it is no longer than `seconds` (music-video-clip); otherwise the
-    /// best window of `seconds` is cut.
-    public var wholeSong: Bool
     /// The product takes an audio upload (music-generator-free-easy is prompt only).
     public var uploadsAudio: Bool
     /// The product also takes video clips.
@@ -28,16 +26,16 @@ extension SkillTarget {
     public var profile: ClipProfile {
         switch self {
         case .murekaAI:
-            return ClipProfile(seconds: 30, wholeSong: false, uploadsAudio: true, takesVideo: false, cutsEvery: nil,
+            return ClipProfile(seconds: 30, uploadsAudio: true, takesVideo: false, cutsEvery: nil,
                                maxBytes: maxUploadBytes)
         case .musicCreatorAI:
-            return ClipProfile(seconds: 60, wholeSong: false, uploadsAudio: true, takesVideo: false, cutsEvery: nil,
+            return ClipProfile(seconds: 60, uploadsAudio: true, takesVideo: false, cutsEvery: nil,
                                maxBytes: maxUploadBytes)
         case .musicGeneratorFreeEasy:
-            return ClipProfile(seconds: 30, wholeSong: false, uploadsAudio: false, takesVideo: false, cutsEvery: nil,
+            return ClipProfile(seconds: 30, uploadsAudio: false, takesVideo: false, cutsEvery: nil,
                                maxBytes: maxUploadBytes)
         case .musicVideoClip:
-            return ClipProfile(seconds: 180, wholeSong: true, uploadsAudio: true, takesVideo: true, cutsEvery: .bars(2),
+            return ClipProfile(seconds: 180, uploadsAudio: true, takesVideo: true, cutsEvery: .bars(2),
                                maxBytes: maxUploadBytes)
         }
     }

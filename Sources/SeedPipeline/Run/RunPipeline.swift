@@ -250,17 +250,9 @@ public final class RunPipeline {
     /// After an interrupted chat: reads the project until it has a generated track (API.md: never
     /// re-send, watch the state), for up to the recovery limit.
     private func awaitContent() throws {
-        let t = client.settings.timings
-        var wait = max(t.recoveryWait, 0.05), waited = 0.0
-        while true {
-            if try client.projectState().hasContent { return }
-            guard waited < t.recoveryLimit else {
-                throw APIError.noResult("the prompt was sent before the interruption, and the project still has nothing after \(Int(waited)) s; check with `seed status`, or start a new `seed run`")
-            }
-            let step = min(wait, t.recoveryLimit - waited)
-            Thread.sleep(forTimeInterval: step)
-            waited += step
-            wait *= 2
+        if try client.projectState().hasContent { return }
+        guard try client.watchProject(until: \.hasContent) != nil else {
+            throw APIError.noResult("the prompt was sent before the interruption, and the project still has nothing after \(Int(client.settings.timings.recoveryLimit)) s; check with `seed status`, or start a new `seed run`")
         }
     }
 }

@@ -98,9 +98,7 @@ struct ChatSession {
             for f in files { try upload(f) }
         case .export(let output):
             let r = try withProgress("downloading", quiet: false) { p in
-                try client.export(output: output, force: false, callbacks: ExportCallbacks(status: { status, elapsed in
-                    Console.err("seed: render \(status) (\(Int(elapsed)) s)")
-                }, download: p))
+                try client.export(output: output, force: false, callbacks: ExportCallbacks(status: renderStatusPrinter(enabled: true), download: p))
             }
             Console.out("saved \(r.output) (\(formatBytes(r.bytes)), render \(r.renderID))")
         case .chat(let text):
@@ -109,10 +107,7 @@ struct ChatSession {
                 text: { Console.out($0, newline: false) },
                 stillWorking: { _ in Console.err("Still working...") }))
             pendingMarkers = nil
-            if !result.reply.isEmpty { Console.out("") }
-            if result.recoveredAfterDrop { Console.err("seed: the connection had dropped; this is what the project shows now:") }
-            if result.reply.isEmpty && result.changes.isEmpty { Console.out("(no reply, and nothing changed in the project)") }
-            for line in result.changes { Console.out(line) }
+            printReplyEnd(result, quiet: false)
         }
     }
 

@@ -30,11 +30,7 @@ struct AskCommand: ParsableCommand {
                 text: { if streaming { Console.out($0, newline: false) } },
                 stillWorking: { _ in if !output.quiet && !output.json { Console.err("Still working...") } }))
             if output.json { try Console.json(result); return }
-            if result.recoveredAfterDrop && !output.quiet { Console.err("seed: the connection had dropped; this is what the project shows now:") }
-            if result.reply.isEmpty && result.changes.isEmpty && !result.recoveredAfterDrop {
-                Console.out("(no reply, and nothing changed in the project)")
-            }
-            for line in result.changes { Console.out(line) }
+            printReplyEnd(result, quiet: output.quiet)
         }
     }
 }

@@ -36,13 +36,8 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors {
             let c = try client.makeClient(quiet: output.quiet)
             if let p = pollInterval { c.settings.timings.pollInterval = p }
-            var lastStatus = ""
-            let chatty = !output.quiet && !output.json
             let result = try withProgress("downloading", quiet: output.hideProgress) { p in
-                let callbacks = ExportCallbacks(status: { status, elapsed in
-                    if chatty && status != lastStatus { Console.err("seed: render \(status) (\(Int(elapsed)) s)") }
-                    lastStatus = status
-                }, download: p)
+                let callbacks = ExportCallbacks(status: renderStatusPrinter(enabled: !output.quiet && !output.json), download: p)
                 return resume ? try c.resumeExport(output: outputFile, force: force, callbacks: callbacks)
                     : try c.export(output: outputFile, force: force, callbacks: callbacks)
             }

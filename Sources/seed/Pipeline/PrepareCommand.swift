@@ -75,11 +75,11 @@ struct PrepareCommand: ParsableCommand {
             bar.update(Double(finished.increment()) / Double(jobs.count))
             if case .failure(let f) = outcome.result, chatty {
                 bar.finish()
-                Console.err("seed: error: \(ErrorReporting.message(for: f.error))")
+                Console.err("seed: error: \(ErrorReporting.message(for: f))")
             }
         }
         bar.finish()
-        let failed = outcomes.compactMap { o -> Error? in if case .failure(let f) = o.result { return f.error }; return nil }
+        let failed = outcomes.compactMap { o -> Error? in if case .failure(let f) = o.result { return f }; return nil }
         if common.json {
             try Console.json(outcomes.map(BatchLine.init))
         } else if !common.quiet {
@@ -109,7 +109,7 @@ struct PrepareCommand: ParsableCommand {
                              s.loudness.after?.integratedLUFS.map { String(format: "%.1f", $0) } ?? "-",
                              formatBytes(s.clip.bytes), "ok"])
             case .failure(let f):
-                rows.append([name, "-", "-", "-", "-", "-", "failed (exit \(ErrorReporting.exitCode(for: f.error)))"])
+                rows.append([name, "-", "-", "-", "-", "-", "failed (exit \(ErrorReporting.exitCode(for: f)))"])
             }
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -132,8 +132,8 @@ struct PrepareCommand: ParsableCommand {
             case .success(let s): ok = true; sidecar = s
             case .failure(let f):
                 ok = false
-                error = ErrorReporting.message(for: f.error)
-                exitCode = ErrorReporting.exitCode(for: f.error)
+                error = ErrorReporting.message(for: f)
+                exitCode = ErrorReporting.exitCode(for: f)
             }
         }
     }

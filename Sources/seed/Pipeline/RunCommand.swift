@@ -67,7 +67,6 @@ struct RunCommand: ParsableCommand {
             let chatty = !common.quiet && !common.json
             let bar = ProgressBar("working", quiet: common.hideProgress)
             var callbacks = RunCallbacks()
-            var lastStatus = ""
             callbacks.step = { step, line, done in
                 bar.finish()
                 if chatty {
@@ -83,10 +82,7 @@ struct RunCommand: ParsableCommand {
                 streamed = true
             }
             callbacks.stillWorking = { _ in if chatty { Console.err("Still working...") } }
-            callbacks.renderStatus = { status, elapsed in
-                if chatty && status != lastStatus { Console.err("seed: render \(status) (\(Int(elapsed)) s)") }
-                lastStatus = status
-            }
+            callbacks.renderStatus = renderStatusPrinter(enabled: chatty)
             let result: RunResult
             defer { bar.finish() }
             if resume {
