@@ -49,6 +49,15 @@ if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
   if python3 -c "import librosa" 2>/dev/null; then
     python3 "$set_dir/score.py" --name librosa --cmd "python3 $here/librosa_beats.py {wav}" --results "$results" >/dev/null
   fi
+  # madmom (a neural network; about 5 s a file here), installed when it builds; madmom_beats.py
+  # carries the small Python 3.10 / numpy 2 fixes it needs.
+  has_madmom() { python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('madmom') is None)"; }
+  has_madmom || { pip install -q cython wheel && pip install -q --no-build-isolation madmom; } >/dev/null 2>&1 || true
+  if has_madmom; then
+    python3 "$set_dir/score.py" --name madmom --cmd "python3 $here/madmom_beats.py {wav}" --results "$results" >/dev/null
+  else
+    echo "compare.sh: madmom did not install; its column is left out" >&2
+  fi
   echo
   echo "## Beat accuracy on the beatset"
   python3 "$set_dir/score.py" --summary "$results"/*.json

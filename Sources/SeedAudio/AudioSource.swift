@@ -14,6 +14,15 @@ public struct SourceInfo: Sendable, Equatable, Codable {
     public var decoder: String
 
     public var durationSeconds: Double? { frames.map { Double($0) / Double(sampleRate) } }
+
+    public init(container: String, codec: String, sampleRate: Int, channels: Int, frames: Int64?, decoder: String) {
+        self.container = container
+        self.codec = codec
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.frames = frames
+        self.decoder = decoder
+    }
 }
 
 /// A stream of interleaved float frames, read in blocks so inputs of any length stay in bounded memory.

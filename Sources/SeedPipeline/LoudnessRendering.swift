@@ -67,8 +67,9 @@ func meterToEnd(_ source: AudioSource, progress: ProgressHandler?) throws -> (re
 /// changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
 /// inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's internal
 /// ceiling by as much; and a loudness miss (from a downmix, or from limiting, which returns less
-/// than each added dB of gain) is corrected with a secant step. The measuring passes discard
-/// their samples (the meter sits before the encoder); only the settled gain is encoded, once.
+/// than each added dB of gain) is corrected with a secant step. The first pass only measures;
+/// from the second on, where the secant step has usually settled, each pass also encodes on
+/// the second core, and the encoding of the pass that needs no correction is the output.
 func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: LoudnessTarget, out: OutputFile,
                       settings: EncoderSettings, resample: ResampleOptions, title: String,
                       progress: ProgressHandler?) throws -> LoudnessOutcome {
@@ -88,14 +89,22 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var passes = 0
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
+    var encoded = false
     while true {
         passes += 1
         try source.seek(toFrame: 0)
         do {
-            let sink = try LimitingSink(next: DiscardingSink(), sampleRate: settings.sampleRate, channels: settings.channels,
-                                        gainDB: gain, ceilingDB: limit)
+            // The meter (libebur128's true peak costs more than the limiter) runs on the second core.
+            let metering = try MeteringSink(sampleRate: settings.sampleRate, channels: settings.channels)
+            var next: AudioSink = ThreadedSink(metering)
+            encoded = passes > 1
+            if encoded {
+                next = TeeSink(next, ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title)))
+            }
+            let sink = try LimitingSink(next: next, sampleRate: settings.sampleRate, channels: settings.channels,
+                                        gainDB: gain, ceilingDB: limit, measure: false)
             try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 * $0) })
-            result = (sink.meter!.report, sink.maxReductionDB)
+            result = (metering.meter.report, sink.maxReductionDB)
         } catch {
             out.discard()
             throw error
@@ -118,16 +127,19 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
         }
         if !again { break }
     }
-    // The same gain and ceiling again, into the encoder: the same samples as the last pass measured.
-    try source.seek(toFrame: 0)
-    do {
-        let encoder = try makeSink(path: out.tempPath, settings: settings, title: title)
-        let sink = try LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
-                                    gainDB: gain, ceilingDB: limit, measure: false)
-        try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 + 0.5 * $0) })
-    } catch {
-        out.discard()
-        throw error
+    // Settled at the first pass: the same gain and ceiling again, into the encoder.
+    if !encoded {
+        try source.seek(toFrame: 0)
+        do {
+            // The encoder runs on the second core while this one reads and limits.
+            let encoder = ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title))
+            let sink = try LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
+                                        gainDB: gain, ceilingDB: limit, measure: false)
+            try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 + 0.5 * $0) })
+        } catch {
+            out.discard()
+            throw error
+        }
     }
     var warning: String?
     if target.peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - target.lufs) > 0.5 {
@@ -143,10 +155,4 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
 func tooQuiet(_ path: String, _ loudness: LoudnessReport) -> AudioError {
     let level = loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "digital silence"
     return .tooQuiet(path, level: level)
-}
-
-/// A sink that drops what it is given: the measuring passes of a loudness rendering.
-final class DiscardingSink: AudioSink {
-    func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {}
-    func finish() throws {}
 }

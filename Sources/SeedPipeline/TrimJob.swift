@@ -146,12 +146,25 @@ extension TrimJob {
                                   barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
         var before: LoudnessReport? = nil
+        // A clip of a few minutes is read once into memory in the output's rate and channels, and
+        // its loudness measured as it is read; the loudness passes then start from there.
+        var memory: MemorySource? = nil
         if loudness != nil {
-            do { before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) }) } catch { out.discard(); throw error }
+            do {
+                if let loaded = try loadClip(clip, settings: plan.settings, resample: resample,
+                                             progress: { progress?(0.6 + 0.1 * $0) }) {
+                    memory = loaded.source
+                    before = loaded.before
+                } else {
+                    before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) })
+                }
+            } catch { out.discard(); throw error }
         }
         func render(_ settings: EncoderSettings) throws {
             if let loudness, let before {
-                let r = try renderAtLoudness(clip, before: before, target: loudness, out: out, settings: settings,
+                var from: AudioSource = clip
+                if let memory, memory.info.sampleRate == settings.sampleRate, memory.info.channels == settings.channels { from = memory }
+                let r = try renderAtLoudness(from, before: before, target: loudness, out: out, settings: settings,
                                              resample: resample, title: title, progress: { progress?(0.7 + 0.3 * $0) })
                 summary.loudnessBefore = before
                 summary.loudnessAfter = r.after

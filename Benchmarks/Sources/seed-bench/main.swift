@@ -26,6 +26,12 @@ final class NullSink: AudioSink {
 }
 
 let args = CommandLine.arguments
+// Development aid: `seed-bench --odf FILE` prints the onset track (total, low, mid, high per frame) as CSV.
+if args.count == 3, args[1] == "--odf" {
+    let track = try onsetTrack(try AudioOpener.open(args[2]))
+    for i in 0..<track.count { print("\(track.total[i]),\(track.low[i]),\(track.mid[i]),\(track.high[i])") }
+    exit(0)
+}
 guard args.count >= 2 else {
     print("usage: seed-bench FILE.wav [OUT_DIR]")
     exit(64)
