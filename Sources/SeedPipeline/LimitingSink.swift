@@ -2,8 +2,9 @@ import Foundation
 import SeedAudio
 import SeedDSP
 
-/// An AudioSink in front of another: applies a gain and the true-peak limiter, measures what it
-/// passes on, and hides the limiter's latency (the output lines up with the input, same length).
+/// An AudioSink in front of another: applies a gain and the true-peak limiter, and hides the
+/// limiter's latency (the output lines up with the input, same length). What it passes on is
+/// measured, when it must be, by a `MeteringSink` behind it.
 public final class LimitingSink: AudioSink {
     private let next: AudioSink
     private var limiter: TruePeakLimiter
@@ -11,17 +12,13 @@ public final class LimitingSink: AudioSink {
     private let channels: Int
     private var toSkip: Int
     private var scratch: [Float] = []
-    /// Loudness and true peak of what was passed on; nil when built without measuring.
-    public let meter: LoudnessMeter?
 
-    /// - Parameter measure: meter the output (loudness and true peak cost as much as the limiter).
-    public init(next: AudioSink, sampleRate: Int, channels: Int, gainDB: Double, ceilingDB: Double, measure: Bool = true) throws {
+    public init(next: AudioSink, sampleRate: Int, channels: Int, gainDB: Double, ceilingDB: Double) {
         self.next = next
         self.channels = channels
         gain = Float(pow(10, gainDB / 20))
         limiter = TruePeakLimiter(sampleRate: sampleRate, channels: channels, ceilingDB: ceilingDB)
         toSkip = limiter.latency
-        meter = measure ? try LoudnessMeter(sampleRate: sampleRate, channels: channels, truePeak: true) : nil
     }
 
     /// Largest gain reduction the limiter applied (dB, ≤ 0).
@@ -34,7 +31,6 @@ public final class LimitingSink: AudioSink {
             let skip = min(toSkip, frames)
             toSkip -= skip
             let ready = UnsafeBufferPointer(rebasing: out[(skip * channels)..<(frames * channels)])
-            meter?.add(ready, frames: frames - skip)
             try next.write(ready, frames: frames - skip)
         }
     }
@@ -47,7 +43,7 @@ public final class LimitingSink: AudioSink {
         if frames > 0 {
             var out = [Float](repeating: 0, count: tail.count)
             tail.withUnsafeBufferPointer { t in out.withUnsafeMutableBufferPointer { limiter.process(t, frames: frames, gain: 0, into: $0) } }
-            try out.withUnsafeBufferPointer { meter?.add($0, frames: frames); try next.write($0, frames: frames) }
+            try out.withUnsafeBufferPointer { try next.write($0, frames: frames) }
         }
         try next.finish()
     }

@@ -101,8 +101,8 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             if encoded {
                 next = TeeSink(next, ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title)))
             }
-            let sink = try LimitingSink(next: next, sampleRate: settings.sampleRate, channels: settings.channels,
-                                        gainDB: gain, ceilingDB: limit, measure: false)
+            let sink = LimitingSink(next: next, sampleRate: settings.sampleRate, channels: settings.channels,
+                                        gainDB: gain, ceilingDB: limit)
             try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 * $0) })
             result = (metering.meter.report, sink.maxReductionDB)
         } catch {
@@ -133,8 +133,8 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
         do {
             // The encoder runs on the second core while this one reads and limits.
             let encoder = ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title))
-            let sink = try LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
-                                        gainDB: gain, ceilingDB: limit, measure: false)
+            let sink = LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
+                                        gainDB: gain, ceilingDB: limit)
             try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 + 0.5 * $0) })
         } catch {
             out.discard()
