@@ -34,14 +34,6 @@ struct LoudnessOutcome {
     var warning: String?
 }
 
-/// Reads a source from its start and measures loudness, true peak and sample peak; rewinds it.
-func measureLoudness(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> LoudnessReport {
-    try source.seek(toFrame: 0)
-    let report = try meterToEnd(source, progress: progress).report
-    try source.seek(toFrame: 0)
-    return report
-}
-
 /// Streams a source from where it is to its end through a loudness meter (true peak on);
 /// returns the report and the number of frames read.
 func meterToEnd(_ source: AudioSource, progress: ProgressHandler?) throws -> (report: LoudnessReport, frames: Int64) {
@@ -89,7 +81,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var passes = 0
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
-    var encoded = false
+    var encoded = false  // whether the last pass also wrote the output
     while true {
         passes += 1
         try source.seek(toFrame: 0)

@@ -3,9 +3,9 @@ import SeedAudio
 
 /// A short clip held in memory, already in the output's rate and channels, so the loudness passes
 /// read it back instead of decoding, resampling and fading the window again each time.
-public final class MemorySource: AudioSource {
-    public let path: String
-    public let info: SourceInfo
+final class MemorySource: AudioSource {
+    let path: String
+    let info: SourceInfo
     private let samples: [Float]
     private var position = 0
 
@@ -16,7 +16,7 @@ public final class MemorySource: AudioSource {
                           frames: Int64(samples.count / channels), decoder: "seed")
     }
 
-    public func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws -> Int {
+    func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws -> Int {
         let ch = info.channels
         let n = min(frames, samples.count / ch - position)
         guard n > 0 else { return 0 }
@@ -27,8 +27,8 @@ public final class MemorySource: AudioSource {
         return n
     }
 
-    public func seek(toFrame frame: Int64) throws { position = max(0, min(Int(frame), samples.count / info.channels)) }
-    public func close() {}
+    func seek(toFrame frame: Int64) throws { position = max(0, min(Int(frame), samples.count / info.channels)) }
+    func close() {}
 }
 
 /// Collects what it is given.
@@ -41,41 +41,25 @@ final class BufferingSink: AudioSink {
     func finish() throws {}
 }
 
-/// Passes each block to two sinks.
-final class TeeSink: AudioSink {
-    private let first: AudioSink, second: AudioSink
-
-    init(_ first: AudioSink, _ second: AudioSink) {
-        self.first = first
-        self.second = second
-    }
-
-    func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
-        try first.write(samples, frames: frames)
-        try second.write(samples, frames: frames)
-    }
-
-    func finish() throws {
-        try first.finish()
-        try second.finish()
-    }
-}
-
 /// Clips up to this many samples (all channels) are rendered in memory: 64 MB, three minutes of
 /// 48 kHz stereo. Longer ones stream from the file on every pass.
 let memoryClipLimit = 16_000_000
 
-/// Reads `clip` once into memory in the output's rate and channels, measuring its loudness on a
-/// second thread as it goes. Nil when the clip is too long to hold.
-func loadClip(_ clip: AudioSource, settings: EncoderSettings, resample: ResampleOptions,
-              progress: ProgressHandler?) throws -> (source: MemorySource, before: LoudnessReport)? {
-    guard let frames = clip.info.frames else { return nil }
-    let outFrames = Int(Double(frames) * Double(settings.sampleRate) / Double(clip.info.sampleRate)) + 1
-    guard outFrames * settings.channels <= memoryClipLimit else { return nil }
+/// Reads `clip` once in the output's rate and channels and measures its loudness there, on a
+/// second thread as it goes; keeps the samples when they fit under `memoryClipLimit`, so the
+/// loudness passes read them back instead of decoding, resampling and fading the window again.
+func readClip(_ clip: AudioSource, settings: EncoderSettings, resample: ResampleOptions,
+              progress: ProgressHandler?) throws -> (kept: MemorySource?, before: LoudnessReport) {
     try clip.seek(toFrame: 0)
-    let buffer = BufferingSink(capacity: outFrames * settings.channels + 4096)
     let metering = try MeteringSink(sampleRate: settings.sampleRate, channels: settings.channels)
-    try transcode(clip, into: TeeSink(buffer, ThreadedSink(metering)), settings: settings, resample: resample, progress: progress)
-    let source = MemorySource(path: clip.path, samples: buffer.samples, sampleRate: settings.sampleRate, channels: settings.channels)
-    return (source, metering.meter.report)
+    var buffer: BufferingSink?
+    if let frames = clip.info.frames {
+        let samples = (Int(Double(frames) * Double(settings.sampleRate) / Double(clip.info.sampleRate)) + 1) * settings.channels
+        if samples <= memoryClipLimit { buffer = BufferingSink(capacity: samples + 4096) }
+    }
+    let measured = ThreadedSink(metering)
+    try transcode(clip, into: buffer.map { TeeSink($0, measured) } ?? measured, settings: settings, resample: resample,
+                  progress: progress)
+    let kept = buffer.map { MemorySource(path: clip.path, samples: $0.samples, sampleRate: settings.sampleRate, channels: settings.channels) }
+    return (kept, metering.meter.report)
 }

@@ -94,15 +94,3 @@ public final class ThreadedSink: AudioSink {
         }
     }
 }
-
-/// A sink that only measures: loudness, true peak and sample peak of what passes.
-public final class MeteringSink: AudioSink {
-    public let meter: LoudnessMeter
-
-    public init(sampleRate: Int, channels: Int) throws {
-        meter = try LoudnessMeter(sampleRate: sampleRate, channels: channels, truePeak: true)
-    }
-
-    public func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws { meter.add(samples, frames: frames) }
-    public func finish() throws {}
-}

@@ -145,19 +145,14 @@ extension TrimJob {
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
                                   barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
+        // "Before" is measured in the output's rate and channels, as the loudness passes see it; a
+        // clip of a few minutes is kept in memory by the same read, and the passes start from there.
         var before: LoudnessReport? = nil
-        // A clip of a few minutes is read once into memory in the output's rate and channels, and
-        // its loudness measured as it is read; the loudness passes then start from there.
         var memory: MemorySource? = nil
         if loudness != nil {
             do {
-                if let loaded = try loadClip(clip, settings: plan.settings, resample: resample,
-                                             progress: { progress?(0.6 + 0.1 * $0) }) {
-                    memory = loaded.source
-                    before = loaded.before
-                } else {
-                    before = try measureLoudness(clip, progress: { progress?(0.6 + 0.1 * $0) })
-                }
+                let read = try readClip(clip, settings: plan.settings, resample: resample, progress: { progress?(0.6 + 0.1 * $0) })
+                (memory, before) = (read.kept, read.before)
             } catch { out.discard(); throw error }
         }
         func render(_ settings: EncoderSettings) throws {
