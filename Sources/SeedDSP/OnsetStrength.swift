@@ -45,6 +45,12 @@ public final class OnsetStrengthExtractor {
     private var start = 0
     private var chromaScratch = [Float](repeating: 0, count: 12)
     public private(set) var track: OnsetTrack
+    private var taken = 0
+
+    /// The frame rate `init(sampleRate:fps:)` gives (a whole number of samples per hop).
+    public static func fps(sampleRate: Double, fps: Double = 100) -> Double {
+        sampleRate / (sampleRate / fps).rounded()
+    }
 
     /// 100 frames per second with 64 ms frames at any analysis rate (16 kHz is what seed uses).
     public init(sampleRate: Double, fps: Double = 100) {
@@ -109,11 +115,21 @@ public final class OnsetStrengthExtractor {
         }
     }
 
-    /// Flushes and returns the track with one frame per hop of input.
+    /// The frames computed since the last call, removed from the track (for streaming consumers
+    /// such as `BeatTracker`, so the track does not grow with the input).
+    public func takeFrames() -> OnsetTrack {
+        let frames = track
+        taken += track.count
+        track = OnsetTrack(fps: track.fps)
+        return frames
+    }
+
+    /// Flushes and returns the track with one frame per hop of input (after `takeFrames`, the
+    /// frames since then).
     public func finish(totalSamples: Int) -> OnsetTrack {
         let frames = (totalSamples + hop - 1) / hop
         pending.append(contentsOf: [Float](repeating: 0, count: frameLength))
-        while track.count < frames, pending.count - start >= frameLength { step() }
+        while taken + track.count < frames, pending.count - start >= frameLength { step() }
         return track
     }
 

@@ -5,16 +5,29 @@ import SeedDSP
 /// The onset analysis rate: 8 kHz of bandwidth covers kick to hi-hat attack.
 public let beatAnalysisRate = 16000
 
-/// Streams `source` once (mono mix, resampled to 16 kHz) into an onset track, then tracks beats.
-/// Memory: a few bytes per 10 ms frame; the decoder works in bounded chunks.
+/// Streams `source` once (mono mix, resampled to 16 kHz) through the onset function into a
+/// `BeatTracker`. Memory does not grow with the input: onset frames are handed on as they are made.
 public func analyzeBeats(_ source: AudioSource, options: BeatTrackingOptions = BeatTrackingOptions(),
                          progress: ProgressHandler? = nil) throws -> BeatAnalysis {
-    let onsets = try onsetTrack(source, progress: progress)
-    return trackBeats(onsets, options: options)
+    let tracker = BeatTracker(fps: OnsetStrengthExtractor.fps(sampleRate: Double(beatAnalysisRate)), options: options)
+    try streamOnsets(source, progress: progress) { tracker.push($0) }
+    return tracker.finish()
 }
 
-/// The onset track of a whole source, from its current position.
+/// The onset track of a whole source, from its current position, in memory.
 public func onsetTrack(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> OnsetTrack {
+    var track: OnsetTrack? = nil
+    try streamOnsets(source, progress: progress) { frames in
+        if track == nil { track = frames } else {
+            track!.total += frames.total; track!.low += frames.low
+            track!.mid += frames.mid; track!.high += frames.high; track!.chroma += frames.chroma
+        }
+    }
+    return track ?? OnsetTrack(fps: OnsetStrengthExtractor.fps(sampleRate: Double(beatAnalysisRate)))
+}
+
+/// Reads `source` to its end and hands its onset frames on in blocks, in order.
+func streamOnsets(_ source: AudioSource, progress: ProgressHandler?, _ consume: (OnsetTrack) -> Void) throws {
     let info = source.info
     let ch = info.channels
     let block = 16_384
@@ -33,6 +46,7 @@ public func onsetTrack(_ source: AudioSource, progress: ProgressHandler? = nil) 
         var stage = UnsafeBufferPointer(rebasing: mono[0..<n])
         if let resampler { stage = try resampler.process(stage, frames: n) }
         extractor.push(stage)
+        consume(extractor.takeFrames())
         samples += stage.count
         frames += Int64(n)
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
@@ -42,7 +56,7 @@ public func onsetTrack(_ source: AudioSource, progress: ProgressHandler? = nil) 
         extractor.push(tail)
         samples += tail.count
     }
-    return extractor.finish(totalSamples: samples)
+    consume(extractor.finish(totalSamples: samples))
 }
 
 /// How a beat list is written out.

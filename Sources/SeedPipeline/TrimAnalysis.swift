@@ -16,8 +16,9 @@ public struct TrimAnalysis: Sendable {
     public var peakHopSeconds: Double
     /// Low-rate features (20 ms hops) of a mono mix resampled to `analysisRate`.
     public var features: FeatureTrack
-    /// The onset track (16 kHz, 10 ms frames) from the same read, for bar-aligned cuts.
-    public var onsets: OnsetTrack?
+    /// Tempo, beats and downbeats from the same read (16 kHz onset frames into a `BeatTracker`),
+    /// for bar-aligned cuts; nil without features.
+    public var beats: BeatAnalysis?
 
     public var seconds: Double { Double(frames) / Double(sampleRate) }
 
@@ -35,7 +36,8 @@ public struct TrimAnalysis: Sendable {
 }
 
 /// Streams `source` once from its start and returns its analysis; without `features` only the
-/// peak envelope is taken (all a silence trim needs).
+/// peak envelope is taken (all a silence trim needs). What grows with the input is a few numbers
+/// per 10 ms hop and per beat; the onset frames go to the beat tracker as they are made.
 public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progress: ProgressHandler? = nil) throws -> TrimAnalysis {
     let info = source.info
     let ch = info.channels
@@ -56,6 +58,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     }
     let extractor = FeatureExtractor(sampleRate: Double(rate))
     let onsetExtractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
+    let beatTracker = BeatTracker(fps: onsetExtractor.track.fps)
     var onsetSamples = 0
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0
@@ -85,6 +88,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
             var onsetStage = UnsafeBufferPointer(rebasing: mono[0..<n])
             if let onsetResampler { onsetStage = try onsetResampler.process(onsetStage, frames: n) }
             onsetExtractor.push(onsetStage)
+            beatTracker.push(onsetExtractor.takeFrames())
             onsetSamples += onsetStage.count
             if let resampler {
                 let stage = try resampler.process(onsetStage, frames: onsetStage.count)
@@ -113,8 +117,12 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)
         clipped.append(hopClips >= 2)
     }
-    let onsets: OnsetTrack? = features ? onsetExtractor.finish(totalSamples: onsetSamples) : nil
+    var beats: BeatAnalysis? = nil
+    if features {
+        beatTracker.push(onsetExtractor.finish(totalSamples: onsetSamples))
+        beats = beatTracker.finish()
+    }
     return TrimAnalysis(sampleRate: info.sampleRate, channels: ch, frames: frames, peakDB: peaks, clipped: clipped,
                         peakHopSeconds: Double(hop) / Double(info.sampleRate),
-                        features: extractor.finish(totalSamples: analysisSamples), onsets: onsets)
+                        features: extractor.finish(totalSamples: analysisSamples), beats: beats)
 }

@@ -253,10 +253,7 @@ extension TrimJob {
             // just before one, up to a bar (or the 10%) shorter than asked. Without one, or when
             // no two downbeats fit, cuts go in the quietest gaps as for a hum.
             var beats: BeatAnalysis? = nil
-            if let onsets = a.onsets {
-                let found = trackBeats(onsets)
-                if found.steady && found.bpm > 0 { beats = found }
-            }
+            if let found = a.beats, found.steady && found.bpm > 0 { beats = found }
             var picks: [WindowChoice] = []
             var barAligned = false
             if let b = beats, b.downbeats.count >= 3 {

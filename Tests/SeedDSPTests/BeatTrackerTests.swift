@@ -69,4 +69,57 @@ final class BeatTrackerTests: XCTestCase {
         XCTAssertFalse(a.steady, "steady noise has no beat")
         XCTAssertTrue(a.beats.isEmpty)
     }
+
+    /// 4 minutes, a slow ramp 118 → 130 BPM in 4/4, streamed in blocks: three decoding chunks,
+    /// each with the tempo prior heard so far. The tracker holds no more than a chunk of frames,
+    /// and the beats are those of the whole track tracked at once.
+    func testLongInputStreamsInBoundedMemory() {
+        let rate = 16000
+        var p = DrumPattern(bpm: 118)
+        p.endBPM = 130
+        p.seconds = 250
+        let (x, truth) = p.render(rate: rate)
+        let extractor = OnsetStrengthExtractor(sampleRate: Double(rate))
+        let options = BeatTrackingOptions()
+        let tracker = BeatTracker(fps: extractor.track.fps, options: options)
+        var whole = OnsetTrack(fps: extractor.track.fps)
+        var held = 0
+        let block = 16_384
+        func hand(_ frames: OnsetTrack) {
+            whole.total += frames.total; whole.low += frames.low; whole.mid += frames.mid
+            whole.high += frames.high; whole.chroma += frames.chroma
+            tracker.push(frames)
+            held = max(held, tracker.bufferedFrames)
+        }
+        x.withUnsafeBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: block) {
+                extractor.push(UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + block)]))
+                hand(extractor.takeFrames())
+            }
+        }
+        hand(extractor.finish(totalSamples: x.count))
+        let a = tracker.finish()
+        let fps = whole.fps
+        XCTAssertEqual(whole.count, (x.count + Int(Double(rate) / fps) - 1) / Int(Double(rate) / fps))
+        // A chunk, its 2 s margins either side and one block of frames.
+        XCTAssertLessThanOrEqual(held, Int((options.chunkSeconds + 4) * fps) + block / 160 + 2)
+        XCTAssertLessThan(held, whole.count / 2)
+
+        let ref = truth.map(\.time), est = a.beats.map(\.time)
+        let f = BeatMetrics.fMeasure(reference: ref, estimated: est)
+        let downs = BeatMetrics.fMeasure(reference: truth.filter { $0.position == 1 }.map(\.time), estimated: a.downbeats)
+        print(String(format: "long ramp 118→130: F %.3f downbeat F %.3f tempo %.1f meter %d held %d of %d frames",
+                     f, downs, a.bpm, a.beatsPerBar, held, whole.count))
+        XCTAssertGreaterThanOrEqual(f, 0.95)
+        XCTAssertGreaterThanOrEqual(downs, 0.9)
+        XCTAssertEqual(a.beatsPerBar, 4)
+        XCTAssertGreaterThan(a.tempoCurve.first?.bpm ?? 0, 114)
+        XCTAssertLessThan(a.tempoCurve.first?.bpm ?? 0, 122)
+        XCTAssertEqual(a.tempoCurve.last?.bpm ?? 0, 130, accuracy: 130 * 0.03)
+
+        // Streamed in blocks or pushed whole: the same beats.
+        let once = trackBeats(whole, options: options)
+        XCTAssertEqual(once.beats, a.beats)
+        XCTAssertEqual(once.bpm, a.bpm)
+    }
 }

@@ -33,7 +33,7 @@ public func makePlotData(input: String, columns: Int, best: Double?, progress: P
     let analysis = try analyzeForTrim(TappedSource(source, tap: trace.add), progress: progress)
     var data = PlotData(title: URL(fileURLWithPath: input).lastPathComponent, seconds: Double(frames) / Double(info.sampleRate),
                         envelope: trace.envelope, loudness: trace.loudness, loudnessStep: trace.step,
-                        integratedLUFS: trace.meter.report.integratedLUFS, beats: analysis.onsets.map { trackBeats($0) })
+                        integratedLUFS: trace.meter.report.integratedLUFS, beats: analysis.beats)
     if data.beats?.steady != true { data.beats = nil }
     if let best {
         let choice = try TrimJob(input: input, output: "", mode: .best(seconds: best)).choose(analysis)

@@ -1,0 +1,51 @@
+import Foundation
+
+/// One beat: its time and its place in the bar (1 = downbeat).
+public struct Beat: Sendable, Codable, Equatable {
+    public var time: Double
+    public var position: Int
+    public init(time: Double, position: Int) {
+        self.time = time
+        self.position = position
+    }
+}
+
+/// A stretch at one tempo.
+public struct TempoSegment: Sendable, Codable, Equatable {
+    public var start: Double
+    public var end: Double
+    public var bpm: Double
+    public init(start: Double, end: Double, bpm: Double) {
+        self.start = start
+        self.end = end
+        self.bpm = bpm
+    }
+}
+
+/// Everything the beat tracker found.
+public struct BeatAnalysis: Sendable, Codable {
+    /// Overall tempo (median beat interval), BPM; 0 when no steady beat was found.
+    public var bpm: Double
+    /// 0...1: how clearly the beats stand out in the onset function.
+    public var confidence: Double
+    public var beatsPerBar: Int
+    public var beats: [Beat]
+    public var downbeats: [Double] { beats.filter { $0.position == 1 }.map(\.time) }
+    /// Where the tempo holds within 4%; one segment for a steady piece.
+    public var tempoCurve: [TempoSegment]
+    /// False for silence, speech and other material without a steady beat (then `beats` is empty).
+    public var steady: Bool
+}
+
+/// Tracking options.
+public struct BeatTrackingOptions: Sendable {
+    public var minBPM: Double = 55
+    public var maxBPM: Double = 215
+    /// Frames per decoding chunk and overlap, so memory stays bounded on long inputs.
+    public var chunkSeconds: Double = 120
+    public var overlapSeconds: Double = 20
+    public init(minBPM: Double = 55, maxBPM: Double = 215) {
+        self.minBPM = minBPM
+        self.maxBPM = maxBPM
+    }
+}
