@@ -57,9 +57,9 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         resampler = try makeResampler(engine: .soxr, quality: .mq, from: beatAnalysisRate, to: rate, channels: 1)
     }
     let extractor = FeatureExtractor(sampleRate: Double(rate))
-    let onsetExtractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
-    let beatTracker = BeatTracker(fps: onsetExtractor.track.fps)
-    var onsetSamples = 0
+    // Onsets and beats (about a third of the work) run on the second core.
+    let beatTracking = BeatTrackingSink()
+    let beatStage: ThreadedSink? = features ? ThreadedSink(beatTracking, depth: 8) : nil
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0
     var frames: Int64 = 0, analysisSamples = 0
@@ -87,9 +87,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
             downmix(UnsafeBufferPointer(rebasing: input[0..<n * ch]), frames: n, matrix: matrix, into: mono)
             var onsetStage = UnsafeBufferPointer(rebasing: mono[0..<n])
             if let onsetResampler { onsetStage = try onsetResampler.process(onsetStage, frames: n) }
-            onsetExtractor.push(onsetStage)
-            beatTracker.push(onsetExtractor.takeFrames())
-            onsetSamples += onsetStage.count
+            try beatStage?.write(onsetStage, frames: onsetStage.count)
             if let resampler {
                 let stage = try resampler.process(onsetStage, frames: onsetStage.count)
                 extractor.push(stage)
@@ -100,8 +98,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     }
     if let onsetResampler {
         let tail = try onsetResampler.flush()
-        onsetExtractor.push(tail)
-        onsetSamples += tail.count
+        try beatStage?.write(tail, frames: tail.count)
         if let resampler {
             let stage = try resampler.process(tail, frames: tail.count)
             extractor.push(stage)
@@ -117,11 +114,8 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)
         clipped.append(hopClips >= 2)
     }
-    var beats: BeatAnalysis? = nil
-    if features {
-        beatTracker.push(onsetExtractor.finish(totalSamples: onsetSamples))
-        beats = beatTracker.finish()
-    }
+    try beatStage?.finish()
+    let beats = features ? beatTracking.result : nil
     return TrimAnalysis(sampleRate: info.sampleRate, channels: ch, frames: frames, peakDB: peaks, clipped: clipped,
                         peakHopSeconds: Double(hop) / Double(info.sampleRate),
                         features: extractor.finish(totalSamples: analysisSamples), beats: beats)
