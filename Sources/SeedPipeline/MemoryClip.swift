@@ -43,19 +43,20 @@ final class BufferingSink: AudioSink {
 
 /// Clips up to this many samples (all channels) are rendered in memory: 64 MB, three minutes of
 /// 48 kHz stereo. Longer ones stream from the file on every pass.
-let memoryClipLimit = 16_000_000
+public let memoryClipLimit = 16_000_000
 
 /// Reads `clip` once in the output's rate and channels and measures its loudness there, on a
-/// second thread as it goes; keeps the samples when they fit under `memoryClipLimit`, so the
-/// loudness passes read them back instead of decoding, resampling and fading the window again.
-func readClip(_ clip: AudioSource, settings: EncoderSettings, resample: ResampleOptions,
+/// second thread as it goes; keeps the samples when they fit under `limit` (samples, all
+/// channels), so the loudness passes read them back instead of decoding, resampling and fading
+/// the window again.
+func readClip(_ clip: AudioSource, settings: EncoderSettings, resample: ResampleOptions, limit: Int = memoryClipLimit,
               progress: ProgressHandler?) throws -> (kept: MemorySource?, before: LoudnessReport) {
     try clip.seek(toFrame: 0)
     let metering = try MeteringSink(sampleRate: settings.sampleRate, channels: settings.channels)
     var buffer: BufferingSink?
     if let frames = clip.info.frames {
         let samples = (Int(Double(frames) * Double(settings.sampleRate) / Double(clip.info.sampleRate)) + 1) * settings.channels
-        if samples <= memoryClipLimit { buffer = BufferingSink(capacity: samples + 4096) }
+        if samples <= limit { buffer = BufferingSink(capacity: samples + 4096) }
     }
     let measured = ThreadedSink(metering)
     try transcode(clip, into: buffer.map { TeeSink($0, measured) } ?? measured, settings: settings, resample: resample,

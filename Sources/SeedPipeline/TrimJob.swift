@@ -26,6 +26,9 @@ public struct TrimJob: Sendable {
     public var resample = ResampleOptions()
     /// Rate, bitrate and size budget of the output; nil: the format's defaults at the input's rate.
     public var encoding: EncodeRequest?
+    /// Most samples (all channels) of the clip held in memory for the loudness passes; a longer
+    /// clip is read from the file again on every pass.
+    public var memoryLimitSamples = memoryClipLimit
 
     public init(input: String, output: String, mode: TrimMode, fadeSeconds: Double? = nil) {
         self.input = input
@@ -151,7 +154,7 @@ extension TrimJob {
         var memory: MemorySource? = nil
         if loudness != nil {
             do {
-                let read = try readClip(clip, settings: plan.settings, resample: resample, progress: { progress?(0.6 + 0.1 * $0) })
+                let read = try readClip(clip, settings: plan.settings, resample: resample, limit: memoryLimitSamples, progress: { progress?(0.6 + 0.1 * $0) })
                 (memory, before) = (read.kept, read.before)
             } catch { out.discard(); throw error }
         }
