@@ -19,6 +19,8 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case resamplerFailed(String)
     case doesNotFit(String)
     case tooQuiet(String, level: String)
+    /// Stopped on request (Ctrl-C in `seed chat`); see `ReadInterruption`.
+    case interrupted
 
     public var description: String { message }
 
@@ -47,6 +49,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .doesNotFit(let r): return r
         case .tooQuiet(let p, let level):
             return "\(p) is silence or near-silence (\(level)); normalizing it would only amplify noise"
+        case .interrupted: return "stopped"
         }
     }
 

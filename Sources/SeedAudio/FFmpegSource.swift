@@ -70,6 +70,7 @@ public final class FFmpegSource: AudioSource {
     }
 
     public func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws -> Int {
+        try ReadInterruption.check()
         guard let pipe else { return 0 }
         let bytesPerFrame = 4 * info.channels
         let want = frames * bytesPerFrame

@@ -44,6 +44,7 @@ public final class SndfileSource: AudioSource {
     }
 
     public func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws -> Int {
+        try ReadInterruption.check()
         guard let h = handle else { return 0 }
         let n = Int(sf_readf_float(h, buffer, sf_count_t(frames)))
         if n == 0 {

@@ -17,6 +17,7 @@ final class MemorySource: AudioSource {
     }
 
     func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws -> Int {
+        try ReadInterruption.check()
         let ch = info.channels
         let n = min(frames, samples.count / ch - position)
         guard n > 0 else { return 0 }

@@ -17,6 +17,7 @@ enum ErrorReporting {
             case .outputExists, .outputIsInput: return 73
             case .writeFailed, .diskFull: return 74
             case .encoderFailed, .resamplerFailed: return 70
+            case .interrupted: return 130
             }
         case is QuantityError: return 64
         case let e as APIError: return e.exitCode

@@ -126,6 +126,42 @@ final class ChatSessionCLITests: ClientTestCase {
         XCTAssertEqual(Set(server.sessionIDs).count, 1)
     }
 
+    func testCtrlCStopsAClipBeingPreparedAndKeepsTheSession() throws {
+        // A long take (7 minutes), so its preparation is still running when Ctrl-C comes.
+        let (x, _) = Scenes.build([.hum(seconds: 14, dbfs: -22)], rate: 16000, seed: 9)
+        let long = try TestFiles.write(Array([[Float]](repeating: x, count: 30).joined()),
+                                       to: home.appendingPathComponent("long take.wav").path, rate: 16000)
+        let p = SeedBinary.process(["chat"], cwd: home, environment: environment)
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Once the first line has reached the service, seed is reading lines: send the upload.
+        input.fileHandleForWriting.write(Data("credits\n".utf8))
+        let deadline = Date().addingTimeInterval(20)
+        while !server.requests.contains(where: { $0.path.contains("credit") }) && Date() < deadline { usleep(20_000) }
+        input.fileHandleForWriting.write(Data("upload '\(long)'\n".utf8))
+        usleep(600_000)
+        kill(p.processIdentifier, SIGINT)
+        usleep(1_500_000)
+        XCTAssertTrue(p.isRunning, "Ctrl-C during a preparation does not end seed chat")
+        input.fileHandleForWriting.write(Data("credits\n".utf8))
+        try input.fileHandleForWriting.close()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        runs.append(SeedRun(status: p.terminationStatus, stdout: o, stderr: e))
+        XCTAssertEqual(p.terminationStatus, 0, e)
+        XCTAssertTrue(e.contains("seed: stopped; nothing was uploaded and the session is kept"), e)
+        XCTAssertFalse(o.contains("prepared"), o)
+        XCTAssertEqual(o.components(separatedBy: "credits: 87 available").count - 1, 2, "the line after still runs: \(o)")
+        XCTAssertTrue(server.uploads.isEmpty)
+        // Nothing half-made is left: no clip, no sidecar, no temporary file.
+        let left = try FileManager.default.contentsOfDirectory(atPath: home.path).filter { $0.contains("long take") }
+        XCTAssertEqual(left, ["long take.wav"])
+    }
+
     func testTerminalLineEditingAndHistory() throws {
         var master: Int32 = 0, slave: Int32 = 0
         XCTAssertEqual(openpty(&master, &slave, nil, nil, nil), 0)

@@ -14,7 +14,7 @@ struct ChatCommand: ParsableCommand {
         "status"/"状态"/"show tracks" prints the timeline; "upload FILE"/"上传 FILE", or a file path \
         dropped on the terminal, uploads it (audio is made into a seed clip first, and its beat \
         markers go with your next message); "quit" or Ctrl-D ends; anything else is sent as a \
-        message and the reply streams in. Ctrl-C stops the current wait without losing the session \
+        message and the reply streams in. Ctrl-C stops the current wait or clip preparation without losing the session \
         (the service may still finish; "status" shows it). On a terminal: line editing and history \
         (↑/↓, kept in seed's state folder). From a pipe: one line at a time, no prompt; the exit \
         code is that of the first line that failed.
@@ -41,10 +41,13 @@ struct ChatCommand: ParsableCommand {
                 let route = ChatRouter.route(line) { FileManager.default.fileExists(atPath: $0) }
                 if route == .quit { break loop }
                 ChatSignals.cancel = 0
+                ReadInterruption.requested = 0
                 ChatSignals.busy = 1
-                defer { ChatSignals.busy = 0 }
+                defer { ChatSignals.busy = 0; ReadInterruption.requested = 0 }
                 do {
                     try session.perform(route)
+                } catch AudioError.interrupted {
+                    Console.err("seed: stopped; nothing was uploaded and the session is kept")
                 } catch let e as APIError {
                     if case .cancelled = e {
                         Console.err("seed: stopped waiting; the session is kept (type status to see what the service did)")
@@ -131,7 +134,8 @@ struct ChatSession {
     static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 }
 
-/// SIGINT in `seed chat`: during a wait it only stops the wait; at an idle prompt read from a
+/// SIGINT in `seed chat`: during a wait it only stops the wait (a network wait, or the local
+/// preparation of a clip, which stops at its next block read); at an idle prompt read from a
 /// pipe it ends seed as usual (on a terminal the line editor reads Ctrl-C itself).
 enum ChatSignals {
     nonisolated(unsafe) static var busy: Int32 = 0
@@ -141,6 +145,7 @@ enum ChatSignals {
         signal(SIGINT) { _ in
             if ChatSignals.busy != 0 {
                 ChatSignals.cancel = 1
+                ReadInterruption.requested = 1
             } else {
                 OutputFile.removeAllPending()
                 _exit(130)
