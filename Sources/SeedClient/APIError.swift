@@ -34,6 +34,12 @@ public enum APIError: Error, Equatable {
     /// The user stopped waiting (Ctrl-C in `seed chat`).
     case cancelled(String)
 
+    /// The service said the session is gone (1002).
+    public var isSessionGone: Bool {
+        if case .service(_, let code, _) = self { return code == 1002 }
+        return false
+    }
+
     /// The one-line message shown to the user.
     public var message: String {
         switch self {

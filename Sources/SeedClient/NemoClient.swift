@@ -15,6 +15,10 @@ public final class NemoClient {
     public private(set) var tokenSource: TokenSource?
     /// A session chosen with --session; replaced only if the service says it is gone (1002).
     public var sessionOverride: String?
+    /// Whether a request answered 1002 (session gone) starts a new session and is sent again there;
+    /// false throws `APIError.service(code: 1002)` instead, for callers (`seed run`) whose session
+    /// holds their uploads and prompt, so they can start over in a new one themselves.
+    public var replacesLostSession = true
     /// Polled about once a second during requests and waits; true stops the current operation
     /// with `APIError.cancelled` (an interactive Ctrl-C). The session is kept.
     public var cancelled: () -> Bool = { false }
@@ -91,7 +95,7 @@ public final class NemoClient {
                 notice("the token expired or was revoked; getting a new one")
                 forgetToken()
                 _ = try acquireAnonymousToken()
-            case 1002 where needsSession && !sessionRetried:
+            case 1002 where needsSession && !sessionRetried && replacesLostSession:
                 sessionRetried = true
                 notice("session \(sid ?? "") no longer exists; starting a new one")
                 _ = try createSession()

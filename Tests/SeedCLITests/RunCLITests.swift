@@ -182,6 +182,31 @@ final class RunCLITests: ClientTestCase {
         XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("hum.mp4")), server.videoBytes)
     }
 
+    func testASessionLostWhileStoppedIsStartedOverInANewOne() throws {
+        let input = try hum()
+        set { $0.chat = .heartbeatsOnly(interval: 0.1) }
+        try killRun(["run", input, "--prompt", "lo-fi beat"]) { server.messages.count == 1 }
+        let first = try XCTUnwrap(server.uploads.first?.session)
+        // While the run was stopped the service dropped its session, with the clip and the prompt.
+        set { $0.chat = FakeScenario().chat; $0.loseSessionOnce = true }
+        let r = try seed(["run", "--resume", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("session \(first) no longer exists; uploading and sending the prompt again in"), r.stderr)
+        // Everything the new session needs went there once: the clip, then the prompt with markers.
+        XCTAssertEqual(server.uploads.count, 2)
+        let second = try XCTUnwrap(server.uploads.last?.session)
+        XCTAssertNotEqual(first, second)
+        XCTAssertEqual(server.uploads[0].sha256, server.uploads[1].sha256, "the same clip")
+        XCTAssertEqual(server.messages.count, 2)
+        XCTAssertEqual(server.messages[0], server.messages[1], "the same prompt and markers")
+        XCTAssertEqual(server.renderIDs.count, 1)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["sessionID"] as? String, second)
+        XCTAssertEqual(savedRuns.first?["sessionID"] as? String, second, "the run record follows the new session")
+        XCTAssertEqual(savedRuns.first?["finished"] as? Bool, true)
+        XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("hum.mp4")), server.videoBytes)
+    }
+
     func testKilledDuringRenderFollowsTheSameRender() throws {
         let input = try hum()
         set { $0.renderPolls = 1_000_000 }

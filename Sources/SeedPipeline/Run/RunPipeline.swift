@@ -162,6 +162,27 @@ public final class RunPipeline {
             try finish("session")
         }
 
+        // 4-7. What lives in the session. If the service lost it (1002: expired, or gone while the
+        // run was stopped), the uploads and the prompt went with it: start over once in a new one.
+        client.replacesLostSession = false
+        defer { client.replacesLostSession = true }
+        do {
+            return try deliver(&r, sidecar: sidecar, callbacks: callbacks, resumed: resumed)
+        } catch let e as APIError where e.isSessionGone {
+            let old = r.sessionID ?? "?"
+            let sid = try client.createSession()
+            client.sessionOverride = sid
+            client.notice("session \(old) no longer exists; uploading and sending the prompt again in \(sid)")
+            r.restartIn(session: sid)
+            try finish("session")
+            return try deliver(&r, sidecar: sidecar, callbacks: callbacks, resumed: resumed)
+        }
+    }
+
+    /// Uploads, prompt, state check, render and download, in the run's session.
+    private func deliver(_ r: inout RunRecord, sidecar: ClipSidecar?, callbacks: RunCallbacks, resumed: Bool) throws -> RunResult {
+        func finish(_ step: String) throws { r.lastStep = step; try book.save(r) }
+
         // 4. Uploads: the clip, then any video clips.
         if r.uploads.isEmpty {
             r.uploads = (r.clip.map { [$0] } ?? []).map { RunRecord.Upload(path: $0, state: .pending) }

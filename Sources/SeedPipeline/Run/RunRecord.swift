@@ -44,6 +44,17 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var renderID: String?
     /// The last step that finished, for the user.
     public var lastStep: String = "started"
+
+    /// Starts delivery over in `session` after the service lost the last one: its uploads and
+    /// the prompt went with it, so they are sent again there (the clip is kept).
+    mutating func restartIn(session: String) {
+        sessionID = session
+        uploads = []
+        messageSent = false
+        replied = false
+        exportStarted = false
+        renderID = nil
+    }
 }
 
 /// The run records in the state folder.
