@@ -16,9 +16,9 @@ public func trackBeats(_ onsets: OnsetTrack, options: BeatTrackingOptions = Beat
 /// induction (`OnsetAutocorrelation`, `tempoSalience`), beat decoding (`BeatDecoder`) in
 /// overlapping chunks, tempo consistency (`TempoConsistency`) and meter (`estimateMeter`).
 ///
-/// Memory does not grow with the input: frames are buffered only until the chunk that needs them
-/// is decoded (a chunk plus its overlap and a 2 s margin), and what is kept for the whole input is
-/// a few numbers per beat. Each chunk is decoded with the tempo prior of everything heard up to
+/// Memory does not grow with the input: frames are buffered only until the chunks that need them
+/// are decoded (at most two chunks less their overlap, plus 2 s margins), and what is kept for the
+/// whole input is a few numbers per beat. Each chunk is decoded with the tempo prior of everything heard up to
 /// its end; an input of one chunk (2 minutes) is decoded with the prior of the whole input.
 public final class BeatTracker {
     public let fps: Double
@@ -34,10 +34,12 @@ public final class BeatTracker {
     private var base = 0
     private var combined: [Float] = [], low: [Float] = [], total: [Float] = [], chroma: [UInt8] = []
     private var received: Int { base + combined.count }
-    /// Onset frames held now: at most a chunk, its margin and the last push, whatever the input's length.
+    /// Onset frames held now: at most two chunks less their overlap, the margins and the last push,
+    /// whatever the input's length.
     public var bufferedFrames: Int { combined.count }
 
     private var begin = 0               // the next chunk's first frame
+    private var keptUpTo = 0            // beats before this frame are final
     private var odfFed = 0              // frames given to the autocorrelation and consistency
     private var odfMax: Float = 0
     private var activationSum: Float = 0
@@ -78,9 +80,10 @@ public final class BeatTracker {
         total.append(contentsOf: frames.total)
         chroma.append(contentsOf: frames.chroma)
         while received >= begin + chunk + margin {
-            decodeChunk(end: begin + chunk, last: false, atEnd: false)
+            decodeChunk(from: begin, to: begin + chunk, keepTo: begin + chunk - overlap / 2, atEnd: false)
             begin += chunk - overlap
-            drop(before: begin - margin)
+            // The last whole chunk stays too, for the final decode (see `finish`).
+            drop(before: min(begin - margin, received - chunk - margin))
         }
     }
 
@@ -91,8 +94,13 @@ public final class BeatTracker {
         guard n > Int(4 * fps) else { return none }
         while true {
             let end = min(n, begin + chunk)
-            decodeChunk(end: end, last: end == n, atEnd: true)
-            if end == n { break }
+            if end == n {
+                // The last chunk reaches a whole chunk back where it can: decoded alone, a short
+                // tail (the 22 s after a 2-minute chunk) can settle on another metrical level.
+                decodeChunk(from: max(0, min(begin, n - chunk)), to: n, keepTo: n, atEnd: true)
+                break
+            }
+            decodeChunk(from: begin, to: end, keepTo: end - overlap / 2, atEnd: true)
             begin = end - overlap
         }
         guard odfMax > 1e-4 else { return none }
@@ -136,9 +144,9 @@ public final class BeatTracker {
         tempoSalience(autocorrelation.unbiased, fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM)
     }
 
-    /// Decodes frames begin..<end and keeps the beats in the chunk's middle (all of it at the
-    /// input's ends); the chunk before kept up to `begin + overlap / 2`. `atEnd`: every frame is in.
-    private func decodeChunk(end: Int, last: Bool, atEnd: Bool) {
+    /// Decodes frames begin..<end and keeps the beats from where the chunk before stopped keeping
+    /// up to `keepTo` (the chunk's middle; its end at the input's end). `atEnd`: every frame is in.
+    private func decodeChunk(from begin: Int, to end: Int, keepTo: Int, atEnd: Bool) {
         let lo = max(0, begin - margin), hi = min(received, end + margin)
         let odf = detrendOnsets(Array(combined[(lo - base)..<(hi - base)]), fps: fps)
         // Frames whose detrended value no longer depends on frames to come go to the tempo estimates.
@@ -165,8 +173,8 @@ public final class BeatTracker {
             let a = min(1, odf[i] / localMax[i])
             return a * a
         }
-        let keepFrom = begin == 0 ? begin : begin + overlap / 2
-        let keepTo = last ? end : end - overlap / 2
+        let keepFrom = keptUpTo
+        keptUpTo = keepTo
         for f in keepFrom..<keepTo { activationSum += activation[f - begin] }
 
         let tempo = salience()
