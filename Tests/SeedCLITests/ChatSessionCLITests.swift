@@ -96,30 +96,50 @@ final class ChatSessionCLITests: ClientTestCase {
         XCTAssertTrue(r.stdout.contains("credits: 87"), "later lines still run: \(r.stdout)")
     }
 
+    /// A `seed chat` fed line by line through a pipe while the test watches the server.
+    final class LiveChat {
+        let process: Process
+        private let input = Pipe(), out = Pipe(), err = Pipe()
+
+        init(_ test: ChatSessionCLITests) throws {
+            process = SeedBinary.process(["chat"], cwd: test.home, environment: test.environment)
+            process.standardInput = input
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+        }
+
+        func send(_ line: String) { input.fileHandleForWriting.write(Data((line + "\n").utf8)) }
+
+        func interrupt() { kill(process.processIdentifier, SIGINT) }
+
+        /// Closes stdin and waits for the end.
+        func finish() throws -> SeedRun {
+            try input.fileHandleForWriting.close()
+            let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return SeedRun(status: process.terminationStatus, stdout: o, stderr: e)
+        }
+    }
+
     func testCtrlCStopsTheWaitAndKeepsTheSession() throws {
         set { $0.chat = .heartbeatsOnly(interval: 0.1) }
-        let p = SeedBinary.process(["chat"], cwd: home, environment: environment)
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        p.standardInput = input
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        input.fileHandleForWriting.write(Data("make it jazzy\n".utf8))
+        let chat = try LiveChat(self)
+        chat.send("make it jazzy")
         let deadline = Date().addingTimeInterval(20)
         while server.messages.isEmpty && Date() < deadline { usleep(20_000) }
         usleep(200_000)
-        kill(p.processIdentifier, SIGINT)
+        chat.interrupt()
         // Still running: the next line is read in the same session.
         usleep(1_500_000)
-        XCTAssertTrue(p.isRunning, "Ctrl-C during a wait does not end seed chat")
+        XCTAssertTrue(chat.process.isRunning, "Ctrl-C during a wait does not end seed chat")
         server.addGeneratedTrack(session: server.sessionIDs[0])
-        input.fileHandleForWriting.write(Data("status\n".utf8))
-        try input.fileHandleForWriting.close()
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        runs.append(SeedRun(status: p.terminationStatus, stdout: o, stderr: e))
-        XCTAssertEqual(p.terminationStatus, 0, e)
+        chat.send("status")
+        let r = try chat.finish()
+        runs.append(r)
+        let (o, e) = (r.stdout, r.stderr)
+        XCTAssertEqual(r.status, 0, e)
         XCTAssertTrue(e.contains("stopped waiting; the session is kept"), e)
         XCTAssertTrue(o.contains("Timeline (1 track)"), o)
         XCTAssertEqual(server.messages.count, 1, "nothing is sent again")
@@ -131,28 +151,21 @@ final class ChatSessionCLITests: ClientTestCase {
         let (x, _) = Scenes.build([.hum(seconds: 14, dbfs: -22)], rate: 16000, seed: 9)
         let long = try TestFiles.write(Array([[Float]](repeating: x, count: 30).joined()),
                                        to: home.appendingPathComponent("long take.wav").path, rate: 16000)
-        let p = SeedBinary.process(["chat"], cwd: home, environment: environment)
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        p.standardInput = input
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
+        let chat = try LiveChat(self)
         // Once the first line has reached the service, seed is reading lines: send the upload.
-        input.fileHandleForWriting.write(Data("credits\n".utf8))
+        chat.send("credits")
         let deadline = Date().addingTimeInterval(20)
         while !server.requests.contains(where: { $0.path.contains("credit") }) && Date() < deadline { usleep(20_000) }
-        input.fileHandleForWriting.write(Data("upload '\(long)'\n".utf8))
+        chat.send("upload '\(long)'")
         usleep(600_000)
-        kill(p.processIdentifier, SIGINT)
+        chat.interrupt()
         usleep(1_500_000)
-        XCTAssertTrue(p.isRunning, "Ctrl-C during a preparation does not end seed chat")
-        input.fileHandleForWriting.write(Data("credits\n".utf8))
-        try input.fileHandleForWriting.close()
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        runs.append(SeedRun(status: p.terminationStatus, stdout: o, stderr: e))
-        XCTAssertEqual(p.terminationStatus, 0, e)
+        XCTAssertTrue(chat.process.isRunning, "Ctrl-C during a preparation does not end seed chat")
+        chat.send("credits")
+        let r = try chat.finish()
+        runs.append(r)
+        let (o, e) = (r.stdout, r.stderr)
+        XCTAssertEqual(r.status, 0, e)
         XCTAssertTrue(e.contains("seed: stopped; nothing was uploaded and the session is kept"), e)
         XCTAssertFalse(o.contains("prepared"), o)
         XCTAssertEqual(o.components(separatedBy: "credits: 87 available").count - 1, 2, "the line after still runs: \(o)")
