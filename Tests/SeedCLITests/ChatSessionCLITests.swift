@@ -87,6 +87,22 @@ final class ChatSessionCLITests: ClientTestCase {
         XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("final.mp4")), server.videoBytes)
     }
 
+    func testAudioWithoutAKnownExtensionIsPreparedToo() throws {
+        // A recorder app's file without an extension, and one with its own: both decode as audio,
+        // so both become seed clips; a text file with an odd extension is refused as it is.
+        let take = try hum("take.wav")
+        let bare = home.appendingPathComponent("voice memo").path, odd = home.appendingPathComponent("idea.rec").path
+        try FileManager.default.copyItem(atPath: take, toPath: bare)
+        try FileManager.default.copyItem(atPath: take, toPath: odd)
+        let notes = home.appendingPathComponent("notes.rec").path
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: notes))
+        let r = try chat(["'\(bare)'", "upload \(odd)", "upload \(notes)"])
+        XCTAssertEqual(server.uploads.map(\.filename), ["voice memo.seed.mp3", "idea.seed.mp3"], r.stderr)
+        XCTAssertTrue(r.stdout.contains("prepared"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("notes.rec: the service does not accept this file type"), r.stderr)
+        XCTAssertNotEqual(r.status, 0)
+    }
+
     func testFailuresAreOneLineAndTheSessionGoesOn() throws {
         let r = try chat(["export", "upload /nowhere/x.wav", "credits"])
         XCTAssertEqual(r.status, 64, "the first failed line's code, for scripts")

@@ -12,7 +12,7 @@ struct ChatCommand: ParsableCommand {
         Each line is routed (English or Chinese): "export"/"导出"/"download" renders and downloads \
         the video (add a name: "export clip.mp4"); "credits"/"积分"/"balance"/"余额" shows credits; \
         "status"/"状态"/"show tracks" prints the timeline; "upload FILE"/"上传 FILE", or a file path \
-        dropped on the terminal, uploads it (audio is made into a seed clip first, and its beat \
+        dropped on the terminal, uploads it (audio, also without a known extension, is made into a seed clip first, and its beat \
         markers go with your next message); "quit" or Ctrl-D ends; anything else is sent as a \
         message and the reply streams in. Ctrl-C stops the current wait or clip preparation without losing the session \
         (the service may still finish; "status" shows it). On a terminal: line editing and history \
@@ -79,6 +79,19 @@ struct ChatSession {
 
     /// File types seed decodes itself, so they are made into a seed clip before upload.
     static let preparable: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "w64", "caf", "au"]
+    /// Audio-only types seed decodes through ffmpeg when it is installed (a phone's voice memo is m4a).
+    static let preparableWithFFmpeg: Set<String> = ["m4a", "aac", "wma", "3gp", "amr"]
+
+    /// Whether a dropped file is audio to make into a seed clip: by its extension, and for a name
+    /// the service would not take as it is (no extension, or an odd one), by whether it decodes.
+    static func isPreparableAudio(_ path: String) -> Bool {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if preparable.contains(ext) { return true }
+        if preparableWithFFmpeg.contains(ext) { return FFmpegSource.ffmpegPath != nil }
+        guard UploadTypes.contentType(for: path) == nil, let source = try? AudioOpener.open(path) else { return false }
+        source.close()
+        return true
+    }
 
     mutating func perform(_ route: ChatRoute) throws {
         switch route {
@@ -116,8 +129,7 @@ struct ChatSession {
 
     private mutating func upload(_ path: String) throws {
         var file = path
-        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        if Self.preparable.contains(ext) && target.profile.uploadsAudio {
+        if target.profile.uploadsAudio && Self.isPreparableAudio(path) {
             let job = PrepareJob(input: path, target: target)
             let s = try job.existingClip() ?? withProgress("preparing", quiet: false) { try job.run(progress: $0) }
             Console.out("prepared " + PrepareCommand.line(s))
