@@ -81,7 +81,7 @@ struct Raster {
 
     mutating func setPixel(_ x: Int, _ y: Int, _ c: PlotScene.Color) { blend(x, y, c, 1) }
 
-    /// PNG (ISO/IEC 15948): 8-bit RGB, filter 0 rows, zlib stream of stored deflate blocks.
+    /// PNG (ISO/IEC 15948): 8-bit RGB, filter 0 rows, one compressed zlib stream (`zlibCompress`).
     func encodePNG() -> Data {
         var raw = [UInt8]()
         raw.reserveCapacity((width * 3 + 1) * height)
@@ -89,16 +89,7 @@ struct Raster {
             raw.append(0)
             raw += pixels[(y * width * 3)..<((y + 1) * width * 3)]
         }
-        var z: [UInt8] = [0x78, 0x01]
-        var offset = 0
-        repeat {
-            let n = min(65_535, raw.count - offset)
-            let last: UInt8 = offset + n == raw.count ? 1 : 0
-            z += [last, UInt8(n & 0xff), UInt8(n >> 8), UInt8(~n & 0xff), UInt8((~n >> 8) & 0xff)]
-            z += raw[offset..<(offset + n)]
-            offset += n
-        } while offset < raw.count
-        z += be32(adler32(raw))
+        let z = zlibCompress(raw)
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         png += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
         png += chunk("IDAT", z)
@@ -112,15 +103,6 @@ struct Raster {
     }
 
     private func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
-
-    private func adler32(_ data: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
-        for chunkStart in stride(from: 0, to: data.count, by: 5552) {
-            for byte in data[chunkStart..<min(data.count, chunkStart + 5552)] { a += UInt32(byte); b += a }
-            a %= 65_521; b %= 65_521
-        }
-        return (b << 16) | a
-    }
 
     private static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
         var c = UInt32(n)
