@@ -38,7 +38,8 @@ public struct BeatDecoder: Sendable {
         let beatPositions = taus.map { max(1, Int((Double($0) / Double(observationLambda)).rounded(.up))) }
 
         // Period changes: P(τ_i → τ_j) ∝ exp(-λ·|τ_j/τ_i - 1|), normalized over j for each i; only
-        // changes within 25% are kept (the rest have negligible probability).
+        // changes within 25% are kept (the rest have negligible probability). Stored flat, per
+        // destination j: sources fromIndex[fromStart[j]..<fromStart[j+1]] with log-probabilities.
         var fromList: [[(Int, Float)]] = Array(repeating: [], count: nt)
         for i in 0..<nt {
             var row: [(Int, Double)] = []
@@ -49,6 +50,10 @@ public struct BeatDecoder: Sendable {
             let norm = log(row.reduce(0.0) { $0 + exp($1.1) })
             for (j, lp) in row { fromList[j].append((i, Float(lp - norm))) }
         }
+        var fromStart = [Int](repeating: 0, count: nt + 1)
+        for j in 0..<nt { fromStart[j + 1] = fromStart[j] + fromList[j].count }
+        let fromIndex = fromList.flatMap { $0.map(\.0) }
+        let fromLogP = fromList.flatMap { $0.map(\.1) }
 
         // Each tempo's states live in a ring: position p at frame t sits in slot (t - p) mod τ, so
         // advancing every position is free and only the new beat state (p = 0) is written, into
@@ -58,26 +63,41 @@ public struct BeatDecoder: Sendable {
         var delta = [Float](repeating: -Float(log(Double(states))), count: states)
         var ends = [Float](repeating: 0, count: nt)
         var back = [UInt16](repeating: 0, count: frames * nt)
+        var slot = [Int](repeating: 0, count: nt)   // t mod τ_j, kept by counting
         let lambda = Float(observationLambda)
         delta.withUnsafeMutableBufferPointer { d in
+        ends.withUnsafeMutableBufferPointer { ends in
+        back.withUnsafeMutableBufferPointer { back in
+        slot.withUnsafeMutableBufferPointer { slot in
+        fromIndex.withUnsafeBufferPointer { fromIndex in
+        fromLogP.withUnsafeBufferPointer { fromLogP in
+        logPrior.withUnsafeBufferPointer { logPrior in
             for t in 0..<frames {
                 let a = min(0.999, max(0.001, activation[t]))
                 let bonus = log(a) - log((1 - a) / (lambda - 1))
                 if t > 0 {
-                    for i in 0..<nt { ends[i] = d[offset[i] + t % taus[i]] }
+                    for i in 0..<nt {
+                        slot[i] += 1
+                        if slot[i] == taus[i] { slot[i] = 0 }
+                        ends[i] = d[offset[i] + slot[i]]
+                    }
                     for j in 0..<nt {
                         var best = -Float.infinity, arg = 0
-                        for (i, lp) in fromList[j] {
-                            let v = ends[i] + lp
-                            if v > best { best = v; arg = i }
+                        for k in fromStart[j]..<fromStart[j + 1] {
+                            let v = ends[fromIndex[k]] + fromLogP[k]
+                            if v > best { best = v; arg = fromIndex[k] }
                         }
-                        d[offset[j] + t % taus[j]] = best + logPrior[j]
+                        d[offset[j] + slot[j]] = best + logPrior[j]
                         back[t * nt + j] = UInt16(arg)
                     }
                 }
                 for j in 0..<nt {
                     let tau = taus[j], o = offset[j]
-                    for p in 0..<beatPositions[j] { d[o + ((t - p) % tau + tau) % tau] += bonus }
+                    var q = slot[j]
+                    for _ in 0..<beatPositions[j] {
+                        d[o + q] += bonus
+                        q = q == 0 ? tau - 1 : q - 1
+                    }
                 }
                 if t % 64 == 63 {
                     var m = -Float.infinity
@@ -85,7 +105,7 @@ public struct BeatDecoder: Sendable {
                     for s in 0..<states { d[s] -= m }
                 }
             }
-        }
+        }}}}}}}
         // Backtrack from the best final state.
         let last = frames - 1
         let s = delta.indices.max { delta[$0] < delta[$1] } ?? 0
