@@ -60,15 +60,18 @@ public struct BeatDecoder: Sendable {
         // the slot the end-of-beat state leaves. Observations add the same log-probability to all
         // non-beat states, which cannot change the arg-max, so only beat states get the
         // difference. Per frame that is O(tempi · neighbours + beat states), not O(all states).
-        var delta = [Float](repeating: -Float(log(Double(states))), count: states)
-        var ends = [Float](repeating: 0, count: nt)
-        var back = [UInt16](repeating: 0, count: frames * nt)
-        var slot = [Int](repeating: 0, count: nt)   // t mod τ_j, kept by counting
+        // Working arrays as raw buffers: the frame loop below runs ~100 times a second of audio
+        // over every tempo, and array accesses there would pay bounds and exclusivity checks.
+        let d = UnsafeMutableBufferPointer<Float>.allocate(capacity: states)
+        d.initialize(repeating: -Float(log(Double(states))))
+        let ends = UnsafeMutableBufferPointer<Float>.allocate(capacity: nt)
+        ends.initialize(repeating: 0)
+        let back = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: frames * nt)
+        back.initialize(repeating: 0)
+        let slot = UnsafeMutableBufferPointer<Int>.allocate(capacity: nt)   // t mod τ_j, kept by counting
+        slot.initialize(repeating: 0)
+        defer { d.deallocate(); ends.deallocate(); back.deallocate(); slot.deallocate() }
         let lambda = Float(observationLambda)
-        delta.withUnsafeMutableBufferPointer { d in
-        ends.withUnsafeMutableBufferPointer { ends in
-        back.withUnsafeMutableBufferPointer { back in
-        slot.withUnsafeMutableBufferPointer { slot in
         fromIndex.withUnsafeBufferPointer { fromIndex in
         fromLogP.withUnsafeBufferPointer { fromLogP in
         logPrior.withUnsafeBufferPointer { logPrior in
@@ -105,10 +108,10 @@ public struct BeatDecoder: Sendable {
                     for s in 0..<states { d[s] -= m }
                 }
             }
-        }}}}}}}
+        }}}
         // Backtrack from the best final state.
         let last = frames - 1
-        let s = delta.indices.max { delta[$0] < delta[$1] } ?? 0
+        let s = d.indices.max { d[$0] < d[$1] } ?? 0
         var j = 0
         while offset[j + 1] <= s { j += 1 }
         var p = ((last - (s - offset[j])) % taus[j] + taus[j]) % taus[j]

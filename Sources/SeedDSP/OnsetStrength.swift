@@ -15,6 +15,15 @@ public struct OnsetTrack: Sendable {
 
     public init(fps: Double) { self.fps = fps }
     public var count: Int { total.count }
+
+    /// Adds the frames of `more` (the next ones from the same extractor) at the end.
+    public mutating func append(_ more: OnsetTrack) {
+        total += more.total
+        low += more.low
+        mid += more.mid
+        high += more.high
+        chroma += more.chroma
+    }
 }
 
 /// Streaming onset-strength function after Böck & Widmer (2013), "Maximum filter vibrato
@@ -97,7 +106,7 @@ public final class OnsetStrengthExtractor {
         frame = .allocate(capacity: n); frame.initialize(repeating: 0, count: n)
         win = .allocate(capacity: n)
         for i in 0..<n { win[i] = window[i] }
-        track = OnsetTrack(fps: sampleRate / Double(hop))
+        track = OnsetTrack(fps: Self.fps(sampleRate: sampleRate, fps: fps))
         pending = [Float](repeating: 0, count: (n - hop) / 2)   // centre frames on their hop
     }
 

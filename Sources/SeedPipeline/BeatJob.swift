@@ -6,28 +6,39 @@ import SeedDSP
 public let beatAnalysisRate = 16000
 
 /// Streams `source` once (mono mix, resampled to 16 kHz) through the onset function into a
-/// `BeatTracker`. Memory does not grow with the input: onset frames are handed on as they are made.
+/// `BeatTracker` (`BeatTrackingSink`). Memory does not grow with the input: onset frames are
+/// handed on as they are made.
 public func analyzeBeats(_ source: AudioSource, options: BeatTrackingOptions = BeatTrackingOptions(),
                          progress: ProgressHandler? = nil) throws -> BeatAnalysis {
-    let tracker = BeatTracker(fps: OnsetStrengthExtractor.fps(sampleRate: Double(beatAnalysisRate)), options: options)
-    try streamOnsets(source, progress: progress) { tracker.push($0) }
-    return tracker.finish()
+    let tracking = BeatTrackingSink(options: options)
+    try streamAtBeatRate(source, progress: progress, into: tracking)
+    return tracking.result!
 }
 
-/// The onset track of a whole source, from its current position, in memory.
+/// The onset track of a whole source, from its current position, in memory (a development aid:
+/// `seed-bench --odf`).
 public func onsetTrack(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> OnsetTrack {
-    var track: OnsetTrack? = nil
-    try streamOnsets(source, progress: progress) { frames in
-        if track == nil { track = frames } else {
-            track!.total += frames.total; track!.low += frames.low
-            track!.mid += frames.mid; track!.high += frames.high; track!.chroma += frames.chroma
-        }
-    }
-    return track ?? OnsetTrack(fps: OnsetStrengthExtractor.fps(sampleRate: Double(beatAnalysisRate)))
+    let collecting = OnsetCollectingSink()
+    try streamAtBeatRate(source, progress: progress, into: collecting)
+    return collecting.extractor.track
 }
 
-/// Reads `source` to its end and hands its onset frames on in blocks, in order.
-func streamOnsets(_ source: AudioSource, progress: ProgressHandler?, _ consume: (OnsetTrack) -> Void) throws {
+/// Keeps every onset frame.
+private final class OnsetCollectingSink: AudioSink {
+    let extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
+    private var samples = 0
+
+    func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
+        extractor.push(samples)
+        self.samples += frames
+    }
+
+    func finish() throws { _ = extractor.finish(totalSamples: samples) }
+}
+
+/// Reads `source` to its end and writes its mono mix at `beatAnalysisRate` into `sink`, then
+/// finishes it.
+func streamAtBeatRate(_ source: AudioSource, progress: ProgressHandler?, into sink: AudioSink) throws {
     let info = source.info
     let ch = info.channels
     let block = 16_384
@@ -36,27 +47,23 @@ func streamOnsets(_ source: AudioSource, progress: ProgressHandler?, _ consume: 
     defer { input.deallocate(); mono.deallocate() }
     let resampler = info.sampleRate == beatAnalysisRate ? nil :
         try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
-    let extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
     let matrix = downmixMatrix(channels: ch, to: .mono)
-    var frames: Int64 = 0, samples = 0
+    var frames: Int64 = 0
     while true {
         let n = try source.read(into: input.baseAddress!, frames: block)
         if n == 0 { break }
         downmix(UnsafeBufferPointer(rebasing: input[0..<n * ch]), frames: n, matrix: matrix, into: mono)
         var stage = UnsafeBufferPointer(rebasing: mono[0..<n])
         if let resampler { stage = try resampler.process(stage, frames: n) }
-        extractor.push(stage)
-        consume(extractor.takeFrames())
-        samples += stage.count
+        try sink.write(stage, frames: stage.count)
         frames += Int64(n)
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
     }
     if let resampler {
         let tail = try resampler.flush()
-        extractor.push(tail)
-        samples += tail.count
+        try sink.write(tail, frames: tail.count)
     }
-    consume(extractor.finish(totalSamples: samples))
+    try sink.finish()
 }
 
 /// How a beat list is written out.

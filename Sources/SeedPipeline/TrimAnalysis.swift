@@ -58,8 +58,8 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     }
     let extractor = FeatureExtractor(sampleRate: Double(rate))
     // Onsets and beats (about a third of the work) run on the second core.
-    let beatTracking = BeatTrackingSink()
-    let beatStage: ThreadedSink? = features ? ThreadedSink(beatTracking, depth: 8) : nil
+    let beatTracking = features ? BeatTrackingSink() : nil
+    let beatStage = beatTracking.map { ThreadedSink($0, depth: 8) }
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0
     var frames: Int64 = 0, analysisSamples = 0
@@ -115,7 +115,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         clipped.append(hopClips >= 2)
     }
     try beatStage?.finish()
-    let beats = features ? beatTracking.result : nil
+    let beats = beatTracking?.result
     return TrimAnalysis(sampleRate: info.sampleRate, channels: ch, frames: frames, peakDB: peaks, clipped: clipped,
                         peakHopSeconds: Double(hop) / Double(info.sampleRate),
                         features: extractor.finish(totalSamples: analysisSamples), beats: beats)

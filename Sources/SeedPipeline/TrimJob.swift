@@ -255,8 +255,7 @@ extension TrimJob {
             // With a steady beat the cuts go on downbeats: the window starts on a bar and ends
             // just before one, up to a bar (or the 10%) shorter than asked. Without one, or when
             // no two downbeats fit, cuts go in the quietest gaps as for a hum.
-            var beats: BeatAnalysis? = nil
-            if let found = a.beats, found.steady && found.bpm > 0 { beats = found }
+            let beats = a.beats.flatMap { $0.steady && $0.bpm > 0 ? $0 : nil }
             var picks: [WindowChoice] = []
             var barAligned = false
             if let b = beats, b.downbeats.count >= 3 {

@@ -143,8 +143,7 @@ final class ChatSessionCLITests: ClientTestCase {
         set { $0.chat = .heartbeatsOnly(interval: 0.1) }
         let chat = try LiveChat(self)
         chat.send("make it jazzy")
-        let deadline = Date().addingTimeInterval(20)
-        while server.messages.isEmpty && Date() < deadline { usleep(20_000) }
+        waitUntil { !server.messages.isEmpty }
         usleep(200_000)
         chat.interrupt()
         // Still running: the next line is read in the same session.
@@ -170,8 +169,7 @@ final class ChatSessionCLITests: ClientTestCase {
         let chat = try LiveChat(self)
         // Once the first line has reached the service, seed is reading lines: send the upload.
         chat.send("credits")
-        let deadline = Date().addingTimeInterval(20)
-        while !server.requests.contains(where: { $0.path.contains("credit") }) && Date() < deadline { usleep(20_000) }
+        waitUntil { server.requests.contains { $0.path.contains("credit") } }
         chat.send("upload '\(long)'")
         usleep(600_000)
         chat.interrupt()
@@ -214,8 +212,7 @@ final class ChatSessionCLITests: ClientTestCase {
         reader.start()
         func type(_ s: String, waitFor: String, count: Int = 1) {
             _ = s.withCString { write(master, $0, strlen($0)) }
-            let deadline = Date().addingTimeInterval(20)
-            while screen.count(of: waitFor) < count && Date() < deadline { usleep(20_000) }
+            waitUntil { screen.count(of: waitFor) >= count }
             XCTAssertGreaterThanOrEqual(screen.count(of: waitFor), count, "waiting for \(waitFor) in \(screen.text)")
         }
         type("", waitFor: "seed> ")

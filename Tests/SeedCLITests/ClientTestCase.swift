@@ -50,6 +50,17 @@ class ClientTestCase: XCTestCase {
         server.requests.filter { $0.path.hasPrefix(pathPrefix) && (method == nil || $0.method == method) }
     }
 
+    /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
+    @discardableResult
+    func waitUntil(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() >= deadline { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+
     func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     func mode(_ path: String) -> Int? {

@@ -96,8 +96,7 @@ final class ExportCLITests: ClientTestCase {
         try generateSomething()
         set { $0.renderPolls = 1_000_000 }
         let p = try SeedBinary.launch(["export", "-o", "killed.mp4"], cwd: home, environment: environment)
-        let deadline = Date().addingTimeInterval(20)
-        while requests("/api/render/proxy/lambda/").count < 3 && Date() < deadline { usleep(20_000) }
+        waitUntil { requests("/api/render/proxy/lambda/").count >= 3 }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         XCTAssertEqual(server.renderIDs.count, 1)

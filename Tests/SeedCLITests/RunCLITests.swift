@@ -144,8 +144,7 @@ final class RunCLITests: ClientTestCase {
     /// Starts a run in the background and kills it once `ready` holds.
     func killRun(_ args: [String], when ready: () -> Bool) throws {
         let p = try SeedBinary.launch(args, cwd: home, environment: environment)
-        let deadline = Date().addingTimeInterval(60)
-        while !ready() && Date() < deadline && p.isRunning { usleep(20_000) }
+        waitUntil(seconds: 60) { ready() || !p.isRunning }
         XCTAssertTrue(p.isRunning, "the run ended before it could be interrupted")
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

@@ -88,8 +88,7 @@ final class BeatTrackerTests: XCTestCase {
         var held = 0
         let block = 16_384
         func hand(_ frames: OnsetTrack) {
-            whole.total += frames.total; whole.low += frames.low; whole.mid += frames.mid
-            whole.high += frames.high; whole.chroma += frames.chroma
+            whole.append(frames)
             tracker.push(frames)
             held = max(held, tracker.bufferedFrames)
         }

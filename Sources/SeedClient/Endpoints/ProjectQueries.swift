@@ -39,7 +39,12 @@ extension NemoClient {
             pause(step)
             if cancelled() { throw APIError.cancelled("watching the project") }
             waited += step
-            if let state = try? projectState(), done(state) { return state }
+            do {
+                let state = try projectState()
+                if done(state) { return state }
+            } catch let e as APIError where e.isSessionGone {
+                throw e   // nothing left to watch; a passing network error is read again later
+            } catch {}
             if waited < timings.recoveryLimit { notice("no change in the project yet (\(Int(waited)) s)") }
             wait *= 2
         }
