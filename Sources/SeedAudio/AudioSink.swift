@@ -53,10 +53,16 @@ public protocol AudioSink: AnyObject {
     func finish() throws
 }
 
-/// Creates the sink for `settings` writing to `path`.
-public func makeSink(path: String, settings: EncoderSettings, title: String? = nil) throws -> AudioSink {
+/// Creates the sink for `settings` writing to `path`; `expectedFrames` (when known) lets the MP3
+/// encoder share a short stream evenly between cores.
+public func makeSink(path: String, settings: EncoderSettings, title: String? = nil, expectedFrames: Int64? = nil) throws -> AudioSink {
     switch settings.format {
     case .wav, .flac: return try SndfileSink(path: path, settings: settings)
-    case .mp3: return try Mp3Sink(path: path, settings: settings, title: title)
+    case .mp3: return try Mp3Sink(path: path, settings: settings, title: title, expectedFrames: expectedFrames)
     }
+}
+
+/// How many frames `frames` of input at `inputRate` become at the output's rate.
+public func outputFrames(_ frames: Int64?, from inputRate: Int, to settings: EncoderSettings) -> Int64? {
+    frames.map { $0 * Int64(settings.sampleRate) / Int64(max(1, inputRate)) }
 }

@@ -1,15 +1,13 @@
-import CLame
 import Foundation
 
-/// MP3 through libmp3lame directly, with an ID3v2 tag and a Xing/LAME info frame so players show
-/// the right duration and gapless decoders know the encoder delay and padding.
+/// MP3 through libmp3lame, on every core: the stream is cut into chunks a whole number of frames
+/// long, each encoded by its own LAME with a little of the audio before and after it (so its
+/// filter bank, MDCT overlap and psychoacoustic state are settled where it is joined), and the
+/// encodings are joined on a frame where both agree on the block type and the bit reservoir
+/// allows, with every frame's main data laid out again (`Mp3StreamWriter`). The first encoder
+/// writes an ID3v2 tag and a Xing/LAME info frame, whose counts are those of the joined stream.
+/// Chunk boundaries depend only on the sample count, so the file is the same on any machine.
 public final class Mp3Sink: AudioSink {
-    private var lame: OpaquePointer?
-    private var file: UnsafeMutablePointer<FILE>?
-    private let path: String
-    private let channels: Int
-    private var mp3buf: [UInt8] = []
-
     /// LAME's accepted output rates (MPEG-1, 2 and 2.5).
     public static let sampleRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
     /// Standard bitrates for MPEG-1 Layer III (32-48 kHz).
@@ -17,96 +15,124 @@ public final class Mp3Sink: AudioSink {
     /// Standard bitrates for MPEG-2/2.5 Layer III (8-24 kHz).
     public static let mpeg2Bitrates = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
 
-    public init(path: String, settings: EncoderSettings, title: String? = nil) throws {
-        guard Self.sampleRates.contains(settings.sampleRate) else {
-            throw AudioError.encoderFailed("MP3 cannot be written at \(settings.sampleRate) Hz")
-        }
-        guard (1...2).contains(settings.channels) else {
-            throw AudioError.encoderFailed("MP3 is mono or stereo; downmix \(settings.channels) channels first")
-        }
+    private let settings: EncoderSettings
+    private let title: String?
+    private let path: String
+    private var file: UnsafeMutablePointer<FILE>?
+    private let writer: Mp3StreamWriter
+    private let plan: Mp3ChunkPlan
+    /// Input not yet handed to an encoder, from sample `bufferStart` on (interleaved).
+    private var buffer: [Float] = []
+    private var bufferStart = 0
+    private var nextChunk = 0
+    private let queue: Mp3ChunkQueue
+    /// The last joined encoding, whose frames from `nextFrame` on wait for the next one.
+    private var held: Mp3FrameRun?
+    private var nextFrame = 0
+
+    /// - Parameter expectedFrames: how many frames will be written, when known; a short stream is
+    ///   then cut in two, so both cores encode half.
+    public init(path: String, settings: EncoderSettings, title: String? = nil, expectedFrames: Int64? = nil) throws {
+        _ = try LameEncoder(settings: settings, title: title, header: false)  // rejects what LAME cannot write, before a file exists
+        self.settings = settings
+        self.title = title
         self.path = path
-        self.channels = settings.channels
-        guard let gf = lame_init() else { throw AudioError.encoderFailed("lame_init failed") }
-        lame = gf
-        lame_set_in_samplerate(gf, Int32(settings.sampleRate))
-        lame_set_out_samplerate(gf, Int32(settings.sampleRate))
-        lame_set_num_channels(gf, Int32(settings.channels))
-        lame_set_mode(gf, settings.channels == 1 ? MONO : JOINT_STEREO)
-        lame_set_quality(gf, 3)  // LAME's own default (-q 3): the speed/quality point the lame CLI uses
-        switch settings.mp3 {
-        case .cbr(let kbps):
-            lame_set_VBR(gf, vbr_off)
-            lame_set_brate(gf, Int32(kbps))
-        case .vbr(let q):
-            lame_set_VBR(gf, vbr_default)
-            lame_set_VBR_quality(gf, Float(q))
-        case .abr(let kbps, let minKbps):
-            lame_set_VBR(gf, vbr_abr)
-            lame_set_VBR_mean_bitrate_kbps(gf, Int32(kbps))
-            lame_set_VBR_min_bitrate_kbps(gf, Int32(minKbps))
-            lame_set_VBR_hard_min(gf, 1)
-        }
-        lame_set_bWriteVbrTag(gf, 1)
-        id3tag_init(gf)
-        id3tag_v2_only(gf)
-        id3tag_set_title(gf, title ?? "")
-        _ = id3tag_set_fieldvalue(gf, "TSSE=seed")
-        guard lame_init_params(gf) >= 0 else {
-            lame_close(gf); lame = nil
-            throw AudioError.encoderFailed("LAME rejected \(settings.mp3) at \(settings.sampleRate) Hz, \(settings.channels) ch")
-        }
+        plan = Mp3ChunkPlan(sampleRate: settings.sampleRate, expectedFrames: expectedFrames)
+        let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        queue = Mp3ChunkQueue(settings: settings, title: title, depth: workers)
         errno = 0
-        guard let f = fopen(path, "w+b") else {
-            let e = errno
-            lame_close(gf); lame = nil
-            throw AudioError.fromWriteErrno(e, path: path)
-        }
+        guard let f = fopen(path, "w+b") else { throw AudioError.fromWriteErrno(errno, path: path) }
         file = f
+        writer = Mp3StreamWriter(file: f, path: path)
+        buffer.reserveCapacity((plan.length + plan.postRoll) * settings.channels)
     }
 
     public func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
-        guard let gf = lame, frames > 0 else { return }
-        let needed = frames + frames / 4 + 7200  // LAME's documented worst case
-        if mp3buf.count < needed { mp3buf = [UInt8](repeating: 0, count: needed) }
-        let n: Int32 = mp3buf.withUnsafeMutableBufferPointer { out in
-            if channels == 2 {
-                return lame_encode_buffer_interleaved_ieee_float(gf, samples.baseAddress, Int32(frames),
-                                                                 out.baseAddress, Int32(out.count))
+        guard file != nil, frames > 0 else { return }
+        let ch = settings.channels
+        var from = 0
+        while from < frames {
+            // Up to the end of the chunk being filled (with its post-roll), then hand it over.
+            let end = plan.end(of: nextChunk) + plan.postRoll
+            let n = min(frames - from, end - (bufferStart + buffer.count / ch))
+            buffer.append(contentsOf: samples[from * ch..<(from + n) * ch])
+            from += n
+            if bufferStart + buffer.count / ch == end {
+                // The chunk takes the buffer; the next one starts with the overlap.
+                let next = plan.start(of: nextChunk + 1)
+                var tail = [Float]()
+                tail.reserveCapacity((plan.length + plan.preRoll + plan.postRoll) * ch)
+                tail.append(contentsOf: buffer[((next - bufferStart) * ch)...])
+                let chunk = buffer
+                buffer = tail
+                try submit(chunk, start: bufferStart, last: false)
+                bufferStart = next
             }
-            return lame_encode_buffer_ieee_float(gf, samples.baseAddress, samples.baseAddress, Int32(frames),
-                                                 out.baseAddress, Int32(out.count))
         }
-        guard n >= 0 else { throw AudioError.encoderFailed("LAME error \(n)") }
-        try put(Int(n))
     }
 
     public func finish() throws {
-        guard let gf = lame, let f = file else { return }
-        if mp3buf.count < 7200 { mp3buf = [UInt8](repeating: 0, count: 7200) }
-        let n = mp3buf.withUnsafeMutableBufferPointer { lame_encode_flush(gf, $0.baseAddress, Int32($0.count)) }
-        guard n >= 0 else { throw AudioError.encoderFailed("LAME flush error \(n)") }
-        try put(Int(n))
-        // Rewrites the first frame as the Xing/LAME info frame (duration, delay, padding).
-        lame_mp3_tags_fid(gf, f)
+        guard let f = file else { return }
+        let start = plan.start(of: nextChunk)
+        try submit(Array(buffer[((start - bufferStart) * settings.channels)...]), start: start, last: true)
+        buffer = []
+        while let done = try queue.next(wait: true) { try join(done) }
+        try writer.finish(padding: lastPadding, infoTemplate: infoTemplate)
         errno = 0
         let flushed = fflush(f) == 0 && ferror(f) == 0
         let e = errno
         let closed = fclose(f) == 0
         file = nil
-        lame_close(gf)
-        lame = nil
         if !flushed || !closed { throw AudioError.fromWriteErrno(e == 0 ? EIO : e, path: path) }
     }
 
-    private func put(_ count: Int) throws {
-        guard count > 0, let f = file else { return }
-        errno = 0
-        let written = mp3buf.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, f) }
-        if written != count { throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
+    private var lastPadding = 0
+    private var infoTemplate: [UInt8]?
+
+    private func submit(_ audio: [Float], start: Int, last: Bool) throws {
+        // Joins what is finished, then waits for a free encoder.
+        while let done = try queue.next(wait: queue.isFull) { try join(done) }
+        queue.add(Mp3Chunk(index: nextChunk, start: start, audio: audio, last: last))
+        nextChunk += 1
+    }
+
+    /// Writes an encoded chunk's frames up to where the next chunk may take over.
+    private func join(_ encoded: Mp3EncodedChunk) throws {
+        var done = encoded
+        let index = done.chunk.index
+        if index == 0 {
+            try writer.writeHeader(id3: done.run.id3, infoFrame: done.run.infoFrame)
+            infoTemplate = done.run.infoTemplate
+            nextFrame = 0
+        } else if let previous = held {
+            let nominal = plan.start(of: index, preRoll: false) / plan.samplesPerFrame
+            let candidates = plan.candidates(joining: index)
+            func choose(_ run: Mp3FrameRun, anyBlockTypes: Bool = false) -> Int? {
+                Mp3Splice.frame(from: previous, to: run, writtenUpTo: nextFrame, writer: writer, nominal: nominal,
+                                candidates: candidates, anyBlockTypes: anyBlockTypes)
+            }
+            var k = choose(done.run)
+            if k == nil {
+                // Rare (the two encoders' reservoirs never line up, or their block types differ
+                // all through the overlap): this chunk again without the bit reservoir, whose
+                // frames fit after any join; failing that, the join ignores block types.
+                done = try Mp3ChunkQueue.encode(done.chunk, settings: settings, title: title, reservoir: false)
+                k = choose(done.run) ?? choose(done.run, anyBlockTypes: true)
+            }
+            guard let k else { throw AudioError.encoderFailed("no frame to join two MP3 encodings on") }
+            for g in nextFrame..<k { try writer.append(previous, frame: g) }
+            nextFrame = k
+        }
+        let run = done.run
+        let until = done.chunk.last ? run.endFrame : min(run.endFrame, plan.candidates(joining: index + 1).lowerBound)
+        for g in nextFrame..<until { try writer.append(run, frame: g) }
+        nextFrame = max(nextFrame, until)
+        held = run
+        lastPadding = done.padding
     }
 
     deinit {
+        queue.cancel()
         if let f = file { fclose(f) }
-        if let gf = lame { lame_close(gf) }
     }
 }

@@ -12,7 +12,7 @@ public func writeClickTrack(input: String, output: String, beats: [Beat], force:
     do {
         let settings = EncoderSettings(format: OutputFormat(path: output) ?? .wav, sampleRate: info.sampleRate,
                                        channels: min(2, info.channels), depth: .int16)
-        let sink = try makeSink(path: out.tempPath, settings: settings, title: "clicks")
+        let sink = try makeSink(path: out.tempPath, settings: settings, title: "clicks", expectedFrames: info.frames)
         let rate = Double(info.sampleRate)
         let clickLength = Int(0.03 * rate)
         func click(_ downbeat: Bool) -> [Float] {

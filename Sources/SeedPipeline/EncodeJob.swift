@@ -80,7 +80,8 @@ extension EncodeJob {
                             _ frames: Int64, _ progress: ProgressHandler?) throws -> Int64 {
         do {
             let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
-            let sink = try makeSink(path: out.tempPath, settings: settings, title: title)
+            let sink = try makeSink(path: out.tempPath, settings: settings, title: title,
+                                    expectedFrames: outputFrames(frames, from: source.info.sampleRate, to: settings))
             return try transcode(source, into: sink, settings: settings, resample: resample, totalFrames: frames,
                           progress: progress)
         } catch {

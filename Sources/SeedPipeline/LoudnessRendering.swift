@@ -77,6 +77,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
         gain = target.lufs - lufs
         ceiling = target.ceilingDBTP
     }
+    let expected = outputFrames(source.info.frames, from: source.info.sampleRate, to: settings)
     var limit = ceiling - 0.1
     var passes = 0
     var result: (LoudnessReport, Double)
@@ -91,7 +92,8 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             var next: AudioSink = ThreadedSink(metering)
             encoded = passes > 1
             if encoded {
-                next = TeeSink(next, ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title)))
+                next = TeeSink(next, ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title,
+                                                                           expectedFrames: expected)))
             }
             let sink = LimitingSink(next: next, sampleRate: settings.sampleRate, channels: settings.channels,
                                         gainDB: gain, ceilingDB: limit)
@@ -124,7 +126,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
         try source.seek(toFrame: 0)
         do {
             // The encoder runs on the second core while this one reads and limits.
-            let encoder = ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title))
+            let encoder = ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title, expectedFrames: expected))
             let sink = LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
                                         gainDB: gain, ceilingDB: limit)
             try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 + 0.5 * $0) })

@@ -99,7 +99,9 @@ extension NormalizeJob {
         do {
             try source.seek(toFrame: 0)
             let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
-            sink = GainSink(next: try makeSink(path: out.tempPath, settings: settings, title: title), gainDB: gain)
+            sink = GainSink(next: try makeSink(path: out.tempPath, settings: settings, title: title,
+                                               expectedFrames: outputFrames(frames, from: info.sampleRate, to: settings)),
+                            gainDB: gain)
             try transcode(source, into: sink, settings: settings, resample: resample, totalFrames: frames,
                           progress: { progress?(0.3 + 0.7 * $0) })
         } catch { out.discard(); throw error }

@@ -171,7 +171,8 @@ extension TrimJob {
             } else {
                 do {
                     try clip.seek(toFrame: 0)
-                    let sink = try makeSink(path: out.tempPath, settings: settings, title: title)
+                    let sink = try makeSink(path: out.tempPath, settings: settings, title: title,
+                                            expectedFrames: outputFrames(clip.info.frames, from: clip.info.sampleRate, to: settings))
                     try transcode(clip, into: sink, settings: settings, resample: resample, progress: { progress?(0.6 + 0.4 * $0) })
                 } catch {
                     out.discard()
