@@ -206,6 +206,39 @@ final class RunCLITests: ClientTestCase {
         XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("hum.mp4")), server.videoBytes)
     }
 
+    func testASessionLostWhileWatchingForTheReplyIsStartedOverInANewOne() throws {
+        let input = try hum()
+        set { $0.chat = .heartbeatsOnly(interval: 0.1) }
+        try killRun(["run", input, "--prompt", "bossa nova"]) { server.messages.count == 1 }
+        let first = try XCTUnwrap(server.uploads.first?.session)
+        set { $0.chat = FakeScenario().chat }
+        // The resumed run finds no reply yet and watches the project; the session goes away
+        // between two of its reads.
+        let statesBefore = requests("/api/state/").count
+        final class Outcome: @unchecked Sendable { var run: SeedRun? }
+        let resumed = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            resumed.run = try? self.seed(["run", "--resume", "--json"])
+            done.signal()
+        }
+        XCTAssertTrue(waitUntil { requests("/api/state/").count > statesBefore }, "the resumed run reads the project")
+        set { $0.loseSessionOnce = true }
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+        let r = try XCTUnwrap(resumed.run)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Not watched until the recovery limit: started over at once, as when the session was
+        // already gone at the first read.
+        XCTAssertTrue(r.stderr.contains("session \(first) no longer exists; uploading and sending the prompt again in"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("no change in the project yet (4 s)"), r.stderr)
+        XCTAssertEqual(server.uploads.count, 2)
+        XCTAssertEqual(server.messages.count, 2)
+        XCTAssertEqual(Set(server.messages).count, 1, "the same prompt and markers")
+        XCTAssertEqual(server.renderIDs.count, 1)
+        XCTAssertEqual(savedRuns.first?["sessionID"] as? String, server.uploads.last?.session)
+        XCTAssertEqual(try Data(contentsOf: home.appendingPathComponent("hum.mp4")), server.videoBytes)
+    }
+
     func testKilledDuringRenderFollowsTheSameRender() throws {
         let input = try hum()
         set { $0.renderPolls = 1_000_000 }
