@@ -29,6 +29,9 @@ public final class Mp3Sink: AudioSink {
     /// The last joined encoding, whose frames from `nextFrame` on wait for the next one.
     private var held: Mp3FrameRun?
     private var nextFrame = 0
+    /// The first encoder's finished info frame, and the last one's padding, for the info frame.
+    private var infoTemplate: [UInt8]?
+    private var lastPadding = 0
 
     /// - Parameter expectedFrames: how many frames will be written, when known; a short stream is
     ///   then cut in two, so both cores encode half.
@@ -85,9 +88,6 @@ public final class Mp3Sink: AudioSink {
         file = nil
         if !flushed || !closed { throw AudioError.fromWriteErrno(e == 0 ? EIO : e, path: path) }
     }
-
-    private var lastPadding = 0
-    private var infoTemplate: [UInt8]?
 
     private func submit(_ audio: [Float], start: Int, last: Bool) throws {
         // Joins what is finished, then waits for a free encoder.

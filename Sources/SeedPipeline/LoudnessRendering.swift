@@ -125,7 +125,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     if !encoded {
         try source.seek(toFrame: 0)
         do {
-            // The encoder runs on the second core while this one reads and limits.
+            // The encoder runs beside this thread, which reads and limits (LAME on every core).
             let encoder = ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title, expectedFrames: expected))
             let sink = LimitingSink(next: encoder, sampleRate: settings.sampleRate, channels: settings.channels,
                                         gainDB: gain, ceilingDB: limit)
