@@ -59,9 +59,11 @@ func meterToEnd(_ source: AudioSource, progress: ProgressHandler?) throws -> (re
 /// changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
 /// inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's internal
 /// ceiling by as much; and a loudness miss (from a downmix, or from limiting, which returns less
-/// than each added dB of gain) is corrected with a secant step. The first pass only measures;
-/// from the second on, where the secant step has usually settled, each pass also encodes on
-/// the second core, and the encoding of the pass that needs no correction is the output.
+/// than each added dB of gain) is corrected with a secant step. The first pass only measures,
+/// unless the gained signal stays well under the ceiling (then the limiter leaves it untouched and
+/// the first pass nearly always settles); from the second on, where the secant step has usually
+/// settled, each pass also encodes, and the encoding of the pass that needs no correction is the
+/// output.
 func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: LoudnessTarget, out: OutputFile,
                       settings: EncoderSettings, resample: ResampleOptions, title: String,
                       progress: ProgressHandler?) throws -> LoudnessOutcome {
@@ -83,6 +85,10 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
     var encoded = false  // whether the last pass also wrote the output
+    // With its true peak well under the limiter's ceiling after the gain, the limiter passes the
+    // signal through untouched, so the first pass is very likely the last: it encodes too (a song
+    // turned down, a quiet take with headroom). The margin covers the limiter's own peak estimate.
+    let untouched = (before.truePeakDBTP ?? before.samplePeakDBFS ?? 0) + gain < limit - 0.5
     while true {
         passes += 1
         try source.seek(toFrame: 0)
@@ -90,7 +96,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             // The meter (libebur128's true peak costs more than the limiter) runs on the second core.
             let metering = try MeteringSink(sampleRate: settings.sampleRate, channels: settings.channels)
             var next: AudioSink = ThreadedSink(metering)
-            encoded = passes > 1
+            encoded = passes > 1 || untouched
             if encoded {
                 next = TeeSink(next, ThreadedSink(try makeSink(path: out.tempPath, settings: settings, title: title,
                                                                            expectedFrames: expected)))
@@ -123,6 +129,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     }
     // Settled at the first pass: the same gain and ceiling again, into the encoder.
     if !encoded {
+        passes += 1
         try source.seek(toFrame: 0)
         do {
             // The encoder runs beside this thread, which reads and limits (LAME on every core).

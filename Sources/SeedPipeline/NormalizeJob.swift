@@ -34,6 +34,7 @@ public struct NormalizeSummary: Sendable, Codable {
     public var after: LoudnessReport
     public var gainDB: Double
     public var limiterMaxReductionDB: Double
+    /// Passes over the audio after the measurement: limiting and metering, and encoding.
     public var passes: Int
     public var bytes: Int64
     /// Set when the target could not be reached under the ceiling (the output is as close as it got).

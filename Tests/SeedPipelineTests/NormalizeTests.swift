@@ -33,6 +33,7 @@ final class NormalizeTests: XCTestCase {
             let noise = Signals.pinkNoise(rate: rate, seconds: 6, amplitude: 0.05, channels: channels, seed: UInt64(rate))
             let (s, after) = try normalize(noise, rate: rate, channels: channels, name: "pink\(channels)_\(rate)", lufs: -16)
             XCTAssertEqual(s.limiterMaxReductionDB, 0, "\(channels) ch \(rate) Hz needs no limiting")
+            XCTAssertEqual(s.passes, 1, "untouched by the limiter, the first pass is already the output")
             XCTAssertEqual(after.integratedLUFS ?? 0, -16, accuracy: 0.1, "\(channels) ch \(rate) Hz")
             XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1)
         }
