@@ -15,6 +15,15 @@ public final class Mp3Sink: AudioSink {
     /// Standard bitrates for MPEG-2/2.5 Layer III (8-24 kHz).
     public static let mpeg2Bitrates = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
 
+    /// Samples per channel in one frame: 1152 for MPEG-1 (32-48 kHz), 576 below.
+    public static func samplesPerFrame(sampleRate: Int) -> Int { sampleRate >= 32_000 ? 1152 : 576 }
+
+    /// Bytes of one frame at `kbps` and `sampleRate`, without the padding byte (ISO/IEC 11172-3
+    /// §2.4.3.1: 144000·kbps/rate for MPEG-1, half that for MPEG-2 and 2.5).
+    public static func frameBytes(kbps: Int, sampleRate: Int) -> Int {
+        (sampleRate >= 32_000 ? 144_000 : 72_000) * kbps / sampleRate
+    }
+
     private let settings: EncoderSettings
     private let title: String?
     private let path: String
@@ -89,10 +98,11 @@ public final class Mp3Sink: AudioSink {
         if !flushed || !closed { throw AudioError.fromWriteErrno(e == 0 ? EIO : e, path: path) }
     }
 
+    /// Hands `audio` (from sample `start` on, a whole number of frames in) to a free encoder.
     private func submit(_ audio: [Float], start: Int, last: Bool) throws {
         // Joins what is finished, then waits for a free encoder.
         while let done = try queue.next(wait: queue.isFull) { try join(done) }
-        queue.add(Mp3Chunk(index: nextChunk, start: start, audio: audio, last: last))
+        queue.add(Mp3Chunk(index: nextChunk, firstFrame: start / plan.samplesPerFrame, audio: audio, last: last))
         nextChunk += 1
     }
 

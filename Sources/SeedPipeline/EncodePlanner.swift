@@ -86,10 +86,8 @@ public enum EncodePlanner {
 
     /// Largest possible size of a CBR MP3 of `frames` frames at `rate` (output rate).
     public static func mp3MaxBytes(frames: Int64, rate: Int, kbps: Int) -> Int64 {
-        let mpeg1 = rate >= 32_000
-        let samplesPerFrame: Int64 = mpeg1 ? 1152 : 576
-        let coefficient: Int64 = mpeg1 ? 144_000 : 72_000
-        let frameBytes = coefficient * Int64(kbps) / Int64(rate) + 1
+        let samplesPerFrame = Int64(Mp3Sink.samplesPerFrame(sampleRate: rate))
+        let frameBytes = Int64(Mp3Sink.frameBytes(kbps: kbps, sampleRate: rate)) + 1  // a padding byte
         let mp3Frames = (frames + 576 + 1152 + samplesPerFrame - 1) / samplesPerFrame + 2  // delay, padding, Xing
         return mp3Frames * frameBytes + tagReserve
     }

@@ -14,7 +14,7 @@ struct Mp3ChunkPlan {
     private let tail = 3
 
     init(sampleRate: Int, expectedFrames: Int64?) {
-        samplesPerFrame = sampleRate >= 32_000 ? 1152 : 576
+        samplesPerFrame = Mp3Sink.samplesPerFrame(sampleRate: sampleRate)
         let rolls = 12
         preRoll = rolls * samplesPerFrame
         postRoll = rolls * samplesPerFrame

@@ -3,8 +3,8 @@ import Foundation
 /// A stretch of the stream for one encoder.
 struct Mp3Chunk: @unchecked Sendable {
     var index: Int
-    /// First sample (per channel) of `audio` in the stream: a whole number of frames.
-    var start: Int
+    /// The stream's frame that `audio` starts with.
+    var firstFrame: Int
     var audio: [Float]
     var last: Bool
 }
@@ -84,8 +84,7 @@ final class Mp3ChunkQueue: @unchecked Sendable {
         try lame.flush()
         // LAME leaves the info frame out when it would not fit a frame (low rates and bitrates).
         let info = first ? lame.infoFrame() : []
-        var run = try Mp3FrameRun(lame.output, firstFrame: chunk.start / (settings.sampleRate >= 32_000 ? 1152 : 576),
-                                  infoFirst: !info.isEmpty)
+        var run = try Mp3FrameRun(lame.output, firstFrame: chunk.firstFrame, infoFirst: !info.isEmpty)
         if !info.isEmpty { run.infoTemplate = info }
         return Mp3EncodedChunk(chunk: chunk, run: run, padding: lame.padding)
     }

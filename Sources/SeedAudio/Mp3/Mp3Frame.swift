@@ -15,8 +15,6 @@ struct Mp3Frame: Equatable {
     /// Block type (0 long, 1 start, 2 short, 3 stop) of the last granule, per channel.
     var lastBlockTypes: [UInt8]
     var isMpeg1: Bool
-    var channels: Int
-    var sampleRate: Int
 
     /// Bytes of main data the frame's own slot holds.
     var slotSize: Int { size - headerSize - sideInfoSize }
@@ -24,11 +22,6 @@ struct Mp3Frame: Equatable {
     var mainDataBytes: Int { (mainDataBits + 7) / 8 }
     /// Furthest `main_data_begin` can reach back (9 bits in MPEG-1, 8 in MPEG-2).
     var maxMainDataBegin: Int { isMpeg1 ? 511 : 255 }
-    /// Samples per channel a frame carries.
-    var samplesPerFrame: Int { isMpeg1 ? 1152 : 576 }
-
-    private static let mpeg1Kbps = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-    private static let mpeg2Kbps = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
 
     /// The Layer III frame starting at `offset`, or nil when the bytes there are not one (or the
     /// frame runs past the end).
@@ -43,9 +36,9 @@ struct Mp3Frame: Equatable {
         let isMpeg1 = version == 3
         let baseRate = [44100, 48000, 32000][rateIndex]
         let sampleRate = isMpeg1 ? baseRate : (version == 2 ? baseRate / 2 : baseRate / 4)
-        let kbps = isMpeg1 ? mpeg1Kbps[bitrateIndex] : mpeg2Kbps[bitrateIndex]
-        let padding = Int((b2 >> 1) & 1)
-        let size = (isMpeg1 ? 144_000 : 72_000) * kbps / sampleRate + padding
+        // Bitrate index 1-14 into the standard tables (0 is free format, 15 forbidden).
+        let kbps = (isMpeg1 ? Mp3Sink.mpeg1Bitrates : Mp3Sink.mpeg2Bitrates)[bitrateIndex - 1]
+        let size = Mp3Sink.frameBytes(kbps: kbps, sampleRate: sampleRate) + Int((b2 >> 1) & 1)
         let channels = b3 >> 6 == 3 ? 1 : 2
         let sideInfoSize = isMpeg1 ? (channels == 1 ? 17 : 32) : (channels == 1 ? 9 : 17)
         let headerSize = hasCRC ? 6 : 4
@@ -68,8 +61,7 @@ struct Mp3Frame: Equatable {
             }
         }
         return Mp3Frame(size: size, headerSize: headerSize, sideInfoSize: sideInfoSize, mainDataBegin: mainDataBegin,
-                        mainDataBits: total, lastBlockTypes: last, isMpeg1: isMpeg1, channels: channels,
-                        sampleRate: sampleRate)
+                        mainDataBits: total, lastBlockTypes: last, isMpeg1: isMpeg1)
     }
 
     /// Writes `value` as the frame's `main_data_begin` into its side information at `sideInfo`.

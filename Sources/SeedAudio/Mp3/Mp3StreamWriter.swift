@@ -36,11 +36,11 @@ final class Mp3StreamWriter {
 
     /// Writes an ID3v2 tag and the info frame placeholder, which `finish` fills in.
     func writeHeader(id3: [UInt8], infoFrame: [UInt8]?) throws {
-        try put(id3)
+        try put(id3[...])
         if let info = infoFrame {
             infoSize = info.count
             infoFileOffset = fileBytes
-            try put(info)
+            try put(info[...])
             streamBytes += info.count
         }
     }
@@ -137,7 +137,7 @@ final class Mp3StreamWriter {
         }
         musicCRC = bytes.withUnsafeBufferPointer { Mp3InfoTag.crc16($0, musicCRC) }
         streamBytes += bytes.count
-        try put(Array(bytes))
+        try put(bytes)
     }
 
     /// Writes what is pending, and `infoTemplate` with this stream's counts over the placeholder;
@@ -156,10 +156,10 @@ final class Mp3StreamWriter {
         guard let info = Mp3InfoTag.patched(template, with: counts) else { return }
         errno = 0
         guard fseek(file, at, SEEK_SET) == 0 else { throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
-        try put(info)
+        try put(info[...])
     }
 
-    private func put(_ bytes: [UInt8]) throws {
+    private func put(_ bytes: ArraySlice<UInt8>) throws {
         guard !bytes.isEmpty else { return }
         errno = 0
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
