@@ -32,17 +32,22 @@ let package = Package(
         shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
         shim("CCurl", pkg: "libcurl", apt: "libcurl4-openssl-dev"),
         shim("CFFTW", pkg: "fftw3f", apt: "libfftw3-dev"),
-        .target(name: "SeedDSP", dependencies: ["CFFTW"]),
+        shim("COpenBLAS", pkg: "openblas", apt: "libopenblas-dev"),
+        // The DSP kernels are optimized in debug builds too: the tests meter, limit and track
+        // minutes of audio, and unoptimized SIMD code is tens of times slower.
+        .target(name: "SeedDSP", dependencies: ["CFFTW", "COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SeedAudio",
                 dependencies: ["SeedDSP", "CSndfile", "CLame", "CSoxr", "CSampleRate", "CEbur128"]),
         .target(name: "SeedClient", dependencies: ["SeedAudio", "CCurl"]),
         .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP", "SeedClient",
-                                                .product(name: "Crypto", package: "swift-crypto")]),
+                                                .product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("Resources/beat-tcn.safetensors")]),
         .executableTarget(name: "seed", dependencies: [
             "SeedPipeline", "SeedClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "SeedTestSupport", dependencies: ["SeedAudio"], path: "Tests/SeedTestSupport"),
+        .target(name: "SeedTestSupport", dependencies: ["SeedAudio", "SeedDSP"], path: "Tests/SeedTestSupport"),
         .target(name: "SeedFakeServer", dependencies: [
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -54,13 +54,26 @@ if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
   has_madmom() { python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('madmom') is None)"; }
   has_madmom || { pip install -q cython wheel && pip install -q --no-build-isolation madmom; } >/dev/null 2>&1 || true
   if has_madmom; then
+    python3 -c "import pkg_resources" 2>/dev/null || pip install -q "setuptools<70" >/dev/null 2>&1 || true
     python3 "$set_dir/score.py" --name madmom --cmd "python3 $here/madmom_beats.py {wav}" --results "$results" >/dev/null
+    python3 "$set_dir/score.py" --name madmom-downbeats --cmd "python3 $here/madmom_downbeats.py {wav}" --downbeats --results "$results" >/dev/null
   else
     echo "compare.sh: madmom did not install; its column is left out" >&2
   fi
   echo
   echo "## Beat accuracy on the beatset"
   python3 "$set_dir/score.py" --summary "$results"/*.json
+  # The validation split of Training/make_data.py (never used to tune), when it has been made:
+  # bash Training/run.sh makes it, or python3 Training/make_data.py DIR --split valid --count 100.
+  valid="${SEED_VALID_DIR:-/tmp/seed-beat-data/valid}"
+  if [ -d "$valid" ]; then
+    echo
+    echo "## Beat accuracy on the validation split ($valid)"
+    python3 "$root/Training/score.py" "$valid" --name seed --cmd "$seed beats {wav} --format csv"
+    if has_madmom; then
+      python3 "$root/Training/score.py" "$valid" --name madmom --cmd "python3 $here/madmom_downbeats.py {wav}"
+    fi
+  fi
 fi
 
 if [ "${1:-}" = "--memory" ]; then

@@ -10,7 +10,7 @@ import Foundation
 ///   exp(-λ·|τ'/τ - 1|) (λ = 100 by default), so the tempo can drift and jump but not wander.
 /// - Observation: the first 1/16 of each beat are "beat" states, which expect a high activation;
 ///   the rest expect a low one.
-/// - A tempo prior (from `estimateTempo`) is added once per beat, which settles the metrical level
+/// - A tempo prior (from `tempoSalience`) is added once per beat, which settles the metrical level
 ///   the way the autocorrelation comb found it.
 /// Memory is O(frames · periods) bytes for the back-pointers (2 bytes each), so long inputs are
 /// decoded in overlapping chunks by the caller.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Onset strength per frame, in three frequency regions, plus a compact chroma per frame.
+/// Onset strength per frame, in three frequency regions, and the band features the beat network reads.
 public struct OnsetTrack: Sendable {
     /// Frames per second.
     public var fps: Double
@@ -10,8 +10,10 @@ public struct OnsetTrack: Sendable {
     public var low: [Float] = []
     public var mid: [Float] = []
     public var high: [Float] = []
-    /// 12-bin chroma per frame, each bin quantized to 0...255 (frame maximum = 255), flattened.
-    public var chroma: [UInt8] = []
+    /// Per frame, when the extractor keeps them (`keepsBands`): the log band spectrum, then each
+    /// band's positive SuperFlux difference, `bandFeatureCount` values in all, flattened. The
+    /// learned beat activation's input (`BeatActivationNetwork`).
+    public var bands: [Float] = []
 
     public init(fps: Double) { self.fps = fps }
     public var count: Int { total.count }
@@ -22,7 +24,7 @@ public struct OnsetTrack: Sendable {
         low += more.low
         mid += more.mid
         high += more.high
-        chroma += more.chroma
+        bands += more.bands
     }
 }
 
@@ -41,7 +43,6 @@ public final class OnsetStrengthExtractor {
     private let bandStart: [Int]            // first FFT bin of each band
     private let bandWeights: [[Float]]      // its triangular weights from there, normalized to sum 1
     private let bandRegion: [UInt8]
-    private let chromaMap: ChromaMap
     private var previous: [Float]
     private var current: [Float]
     private var widened: [Float]
@@ -52,9 +53,12 @@ public final class OnsetStrengthExtractor {
     private let bins: Int
     private var pending: [Float] = []
     private var start = 0
-    private var chromaScratch = [Float](repeating: 0, count: 12)
     public private(set) var track: OnsetTrack
     private var taken = 0
+    /// Whether each frame's band features go into `track.bands`.
+    public let keepsBands: Bool
+    /// Features per frame in `track.bands`: two per band.
+    public var bandFeatureCount: Int { 2 * bandStart.count }
 
     /// The frame rate `init(sampleRate:fps:)` gives (a whole number of samples per hop).
     public static func fps(sampleRate: Double, fps: Double = 100) -> Double {
@@ -62,8 +66,9 @@ public final class OnsetStrengthExtractor {
     }
 
     /// 100 frames per second with 64 ms frames at any analysis rate (16 kHz is what seed uses).
-    public init(sampleRate: Double, fps: Double = 100) {
+    public init(sampleRate: Double, fps: Double = 100, keepsBands: Bool = false) {
         self.sampleRate = sampleRate
+        self.keepsBands = keepsBands
         hop = Int((sampleRate / fps).rounded())
         var n = 1
         while n < Int(0.064 * sampleRate) { n *= 2 }
@@ -95,7 +100,6 @@ public final class OnsetStrengthExtractor {
             return w.map { $0 / total }
         }
         bandRegion = regions
-        chromaMap = ChromaMap(sampleRate: sampleRate, fftSize: n)
         previous = [Float](repeating: 0, count: edges.count)
         current = previous
         widened = previous
@@ -169,6 +173,10 @@ public final class OnsetStrengthExtractor {
             widened[b] = max(previous[max(0, b - 1)], previous[b], previous[min(n - 1, b + 1)])
         }
         var sums: (Float, Float, Float) = (0, 0, 0)
+        if keepsBands {
+            track.bands.append(contentsOf: current)
+            for b in 0..<n { track.bands.append(max(0, current[b] - widened[b])) }
+        }
         for b in 0..<n {
             let d = current[b] - widened[b]
             if d > 0 {
@@ -184,14 +192,6 @@ public final class OnsetStrengthExtractor {
         track.mid.append(sums.1)
         track.high.append(sums.2)
         track.total.append(sums.0 + sums.1 + sums.2)
-        // Chroma of the same frame, for harmonic-change cues at downbeats.
-        for i in 0..<12 { chromaScratch[i] = 0 }
-        for k in 0..<bins { mag[k] *= mag[k] }
-        chromaScratch.withUnsafeMutableBufferPointer {
-            chromaMap.accumulate(power: UnsafeBufferPointer(start: mag, count: bins), into: $0.baseAddress!)
-        }
-        let top = chromaScratch.max() ?? 0
-        for i in 0..<12 { track.chroma.append(top > 0 ? UInt8(min(255, (chromaScratch[i] / top * 255).rounded())) : 0) }
         start += hop
     }
 }

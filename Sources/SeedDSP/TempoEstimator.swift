@@ -1,6 +1,6 @@
 import Foundation
 
-/// Tempo salience over beat periods: how strongly the onset function repeats at each period.
+/// Tempo salience over beat periods: how strongly the beat activation repeats at each period.
 public struct TempoSalience: Sendable {
     /// Frames per second of the onset function.
     public var fps: Double
@@ -8,8 +8,6 @@ public struct TempoSalience: Sendable {
     public var periods: [Int]
     /// Salience per period, 0...1 after the prior (the maximum is 1).
     public var salience: [Float]
-    /// Normalized autocorrelation at the best period, before the prior: low for speech and noise.
-    public var periodicity: Float
 
     /// The most salient tempo in BPM.
     public var bestBPM: Double {
@@ -18,28 +16,12 @@ public struct TempoSalience: Sendable {
     }
 }
 
-/// Prepares an onset function for periodicity analysis: subtracts a moving average over about a
-/// second and keeps the positive part, so slow loudness changes do not look periodic.
-public func detrendOnsets(_ odf: [Float], fps: Double) -> [Float] {
-    let mean = movingAverage(odf, halfWidth: max(1, Int(0.5 * fps)))
-    return zip(odf, mean).map { max(0, $0 - $1) }
-}
-
 /// The beat periods (frames) a tempo range covers, and the longest autocorrelation lag the comb
 /// in `tempoSalience` reads (4 periods of the slowest tempo).
 public func tempoPeriodRange(fps: Double, minBPM: Double, maxBPM: Double) -> (periods: ClosedRange<Int>, maxLag: Int) {
     let lo = max(2, Int((60 * fps / maxBPM).rounded(.down)))
     let hi = max(lo + 1, Int((60 * fps / minBPM).rounded(.up)))
     return (lo...hi, 4 * hi + 2)
-}
-
-/// Tempo induction from an onset function (whole, in memory): its autocorrelation, then
-/// `tempoSalience`.
-public func estimateTempo(_ odf: [Float], fps: Double, minBPM: Double, maxBPM: Double,
-                          priorBPM: Double = 95, priorOctaves: Double = 0.7) -> TempoSalience {
-    var acf = OnsetAutocorrelation(maxLag: tempoPeriodRange(fps: fps, minBPM: minBPM, maxBPM: maxBPM).maxLag)
-    odf.withUnsafeBufferPointer { acf.push($0) }
-    return tempoSalience(acf.unbiased, fps: fps, minBPM: minBPM, maxBPM: maxBPM, priorBPM: priorBPM, priorOctaves: priorOctaves)
 }
 
 /// Tempo induction by autocorrelation of the onset function with a comb of its multiples and a
@@ -53,7 +35,6 @@ public func tempoSalience(_ r: [Float], fps: Double, minBPM: Double, maxBPM: Dou
     let range = tempoPeriodRange(fps: fps, minBPM: minBPM, maxBPM: maxBPM)
     let r0 = max(r[0], 1e-12)
     var periods: [Int] = [], sal: [Float] = []
-    var bestRaw: Float = 0
     for tau in range.periods {
         // Comb over multiples, each the local maximum around k·τ (beats are not exact integers).
         var comb: Float = 0
@@ -67,9 +48,8 @@ public func tempoSalience(_ r: [Float], fps: Double, minBPM: Double, maxBPM: Dou
         let bpm = 60 * fps / Double(tau)
         let prior = exp(-0.5 * pow(log2(bpm / priorBPM) / priorOctaves, 2))
         periods.append(tau)
-        bestRaw = max(bestRaw, r[tau] / r0)
         sal.append(comb / r0 * Float(prior))
     }
     let top = sal.max() ?? 1
-    return TempoSalience(fps: fps, periods: periods, salience: sal.map { top > 0 ? $0 / top : 0 }, periodicity: bestRaw)
+    return TempoSalience(fps: fps, periods: periods, salience: sal.map { top > 0 ? $0 / top : 0 })
 }

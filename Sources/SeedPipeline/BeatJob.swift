@@ -10,23 +10,24 @@ public let beatAnalysisRate = 16000
 /// handed on as they are made.
 public func analyzeBeats(_ source: AudioSource, options: BeatTrackingOptions = BeatTrackingOptions(),
                          progress: ProgressHandler? = nil) throws -> BeatAnalysis {
-    let tracking = BeatTrackingSink(options: options)
+    let tracking = try BeatTrackingSink(options: options)
     try streamAtBeatRate(source, progress: progress, into: tracking)
     return tracking.result!
 }
 
 /// The onset track of a whole source, from its current position, in memory (a development aid:
 /// `seed-bench --odf`).
-public func onsetTrack(_ source: AudioSource, progress: ProgressHandler? = nil) throws -> OnsetTrack {
-    let collecting = OnsetCollectingSink()
+public func onsetTrack(_ source: AudioSource, keepsBands: Bool = false, progress: ProgressHandler? = nil) throws -> OnsetTrack {
+    let collecting = OnsetCollectingSink(keepsBands: keepsBands)
     try streamAtBeatRate(source, progress: progress, into: collecting)
     return collecting.extractor.track
 }
 
 /// Keeps every onset frame.
 private final class OnsetCollectingSink: AudioSink {
-    let extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
+    let extractor: OnsetStrengthExtractor
     private var samples = 0
+    init(keepsBands: Bool) { extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate), keepsBands: keepsBands) }
 
     func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
         extractor.push(samples)

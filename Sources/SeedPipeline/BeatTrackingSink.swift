@@ -5,14 +5,14 @@ import SeedDSP
 /// straight into a `BeatTracker`. Behind a `ThreadedSink` it runs on the second core while the
 /// analysis pass goes on with the other features.
 final class BeatTrackingSink: AudioSink {
-    private let extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate))
+    private let extractor = OnsetStrengthExtractor(sampleRate: Double(beatAnalysisRate), keepsBands: true)
     private let tracker: BeatTracker
     private var samples = 0
     /// The analysis, once `finish` has run.
     private(set) var result: BeatAnalysis?
 
-    init(options: BeatTrackingOptions = BeatTrackingOptions()) {
-        tracker = BeatTracker(fps: extractor.track.fps, options: options)
+    init(options: BeatTrackingOptions = BeatTrackingOptions()) throws {
+        tracker = BeatTracker(fps: extractor.track.fps, network: try BeatModel.network(), options: options)
     }
 
     func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {

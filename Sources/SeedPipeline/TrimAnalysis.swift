@@ -58,7 +58,7 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
     }
     let extractor = FeatureExtractor(sampleRate: Double(rate))
     // Onsets and beats (about a third of the work) run on the second core.
-    let beatTracking = features ? BeatTrackingSink() : nil
+    let beatTracking = features ? try BeatTrackingSink() : nil
     let beatStage = beatTracking.map { ThreadedSink($0, depth: 8) }
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0

@@ -22,6 +22,7 @@ enum ErrorReporting {
         case is QuantityError: return 64
         case let e as APIError: return e.exitCode
         case is TransportError: return 69
+        case is BeatModel.LoadError: return 70
         default: return 1
         }
     }

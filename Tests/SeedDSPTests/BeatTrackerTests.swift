@@ -6,9 +6,9 @@ import XCTest
 /// 4/4 and 3/4, swing, tempo ramps, timing jitter and noise.
 final class BeatTrackerTests: XCTestCase {
     private func track(_ x: [Float], rate: Int) -> BeatAnalysis {
-        let ex = OnsetStrengthExtractor(sampleRate: Double(rate))
+        let ex = OnsetStrengthExtractor(sampleRate: Double(rate), keepsBands: true)
         x.withUnsafeBufferPointer { ex.push($0) }
-        return trackBeats(ex.finish(totalSamples: x.count))
+        return trackBeats(ex.finish(totalSamples: x.count), network: TestFiles.beatNetwork)
     }
 
     private struct Score { var f: Double; var amlt: Double; var cmlt: Double; var bpm: Double; var meter: Int }
@@ -70,6 +70,34 @@ final class BeatTrackerTests: XCTestCase {
         XCTAssertTrue(a.beats.isEmpty)
     }
 
+    /// Events at random times have no beat: a running tap (drips at 1 to 6 a second) and a
+    /// recording of coughs, each over faint room noise.
+    func testRandomTapsAndCoughsHaveNoBeats() {
+        let rate = 16000
+        for (name, perSecond, cough) in [("tap 1/s", 1.0, false), ("tap 6/s", 6.0, false), ("coughs", 0.8, true)] {
+            var rng = SeededRandom(seed: UInt64(perSecond * 10) + (cough ? 7 : 0))
+            let uniform = { (r: inout SeededRandom) in (r.nextSigned() + 1) / 2 }
+            var x = (0..<(rate * 30)).map { _ in Float(0.002 * rng.nextSigned()) }
+            var t = -log(max(1e-9, uniform(&rng))) / perSecond
+            while t < 29.5 {
+                let start = Int(t * Double(rate))
+                let length = cough ? Int((0.15 + 0.3 * uniform(&rng)) * Double(rate)) : Int(0.03 * Double(rate))
+                let pitch = 800 + 3000 * uniform(&rng), level = 0.2 + 0.6 * uniform(&rng)
+                for i in 0..<min(length, x.count - start) {
+                    let s = Double(i) / Double(rate)
+                    let v = cough ? rng.nextSigned() * exp(-s / 0.08) * (1 - exp(-s / 0.005))
+                                  : sin(2 * Double.pi * pitch * s) * exp(-s / 0.004)
+                    x[start + i] += Float(level * v)
+                }
+                t += -log(max(1e-9, uniform(&rng))) / perSecond
+            }
+            let a = track(x, rate: rate)
+            print(String(format: "%@: steady %@, confidence %.2f", name, a.steady ? "yes" : "no", a.confidence))
+            XCTAssertFalse(a.steady, name)
+            XCTAssertTrue(a.beats.isEmpty, name)
+        }
+    }
+
     /// 4 minutes, a slow ramp 118 → 130 BPM in 4/4, streamed in blocks through 1-minute chunks
     /// (five), each decoded with the tempo prior heard so far. The tracker holds no more than two
     /// chunks of frames, and the beats are those of the whole track tracked at once.
@@ -79,11 +107,11 @@ final class BeatTrackerTests: XCTestCase {
         p.endBPM = 130
         p.seconds = 250
         let (x, truth) = p.render(rate: rate)
-        let extractor = OnsetStrengthExtractor(sampleRate: Double(rate))
+        let extractor = OnsetStrengthExtractor(sampleRate: Double(rate), keepsBands: true)
         var options = BeatTrackingOptions()
         options.chunkSeconds = 60
         options.overlapSeconds = 15
-        let tracker = BeatTracker(fps: extractor.track.fps, options: options)
+        let tracker = BeatTracker(fps: extractor.track.fps, network: TestFiles.beatNetwork, options: options)
         var whole = OnsetTrack(fps: extractor.track.fps)
         var held = 0
         let block = 16_384
@@ -120,7 +148,7 @@ final class BeatTrackerTests: XCTestCase {
         XCTAssertEqual(a.tempoCurve.last?.bpm ?? 0, 130, accuracy: 130 * 0.03)
 
         // Streamed in blocks or pushed whole: the same beats.
-        let once = trackBeats(whole, options: options)
+        let once = trackBeats(whole, network: TestFiles.beatNetwork, options: options)
         XCTAssertEqual(once.beats, a.beats)
         XCTAssertEqual(once.bpm, a.bpm)
     }

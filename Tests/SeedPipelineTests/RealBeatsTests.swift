@@ -4,8 +4,8 @@ import SeedPipeline
 import SeedTestSupport
 import XCTest
 
-/// Beats on real recordings with annotations (../shared/testdata/beats), and no beats on speech.
-/// Thresholds are what seed reaches today, so a regression fails.
+/// Beats on real recordings with annotations (../shared/testdata/beats), and no beats on speech,
+/// noise and free-time singing. Thresholds are what seed reaches today, so a regression fails.
 final class RealBeatsTests: XCTestCase {
     private func annotations(_ path: String) throws -> [Double] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
@@ -56,15 +56,20 @@ final class RealBeatsTests: XCTestCase {
         }
     }
 
-    func testSpeechAndNoiseHaveNoSteadyBeat() throws {
-        // Speech of 10 s or more (shorter clips are too short to judge a beat's steadiness), a
-        // kitchen and whale song.
+    func testSpeechNoiseAndFreeTimeSingingHaveNoSteadyBeat() throws {
+        // Read speech, speech in a noisy room, a kitchen, a robin, whale song, and unaccompanied
+        // singing in free time (vocadito_10). vocadito_1 and _14 are children's songs sung roughly
+        // in time (vocadito_1's notes fall on 0.25/0.5/1 s steps) and are left out.
         let files = ["negatives/198-209-0000.hq.ogg", "negatives/3436-172162-0000.hq.ogg", "negatives/5703-47212-0000.hq.ogg",
-                     "negatives/jfk.flac", "negatives/doing_the_dishes.wav", "negatives/glacier-bay-humpback.hq.ogg"]
+                     "negatives/jfk.flac", "negatives/doing_the_dishes.wav", "negatives/glacier-bay-humpback.hq.ogg",
+                     "negatives/cmu_arctic_us_aew_a0001.wav", "negatives/p286_011.wav",
+                     "negatives/456440__inspectorj__bird-whistling-robin-single-13.hq.ogg",
+                     "hum/vocadito/vocadito_10.wav"]
         var checked = 0
         for name in files {
             guard let path = TestFiles.shared("testdata/\(name)") else { continue }
             let a = try beats(path)
+            print(String(format: "%@: steady %@, confidence %.2f", name, a.steady ? "yes" : "no", a.confidence))
             XCTAssertFalse(a.steady, name)
             XCTAssertTrue(a.beats.isEmpty, name)
             checked += 1
@@ -72,13 +77,33 @@ final class RealBeatsTests: XCTestCase {
         if checked == 0 { throw XCTSkip("../shared/testdata is not beside this checkout") }
     }
 
+    /// Every bundled recording with a pulse gets beats at a plausible tempo: jazz, a sung pop
+    /// song, an orchestral dance, a string orchestra with tempo changes, a trumpet loop.
     func testMusicHasBeats() throws {
-        guard let path = TestFiles.shared("testdata/beats/unannotated_music/Kevin_MacLeod_-_Vibe_Ace.hq.ogg") else {
-            throw XCTSkip("../shared/testdata is not beside this checkout")
+        let songs: [(String, ClosedRange<Double>)] = [
+            ("Kevin_MacLeod_-_Vibe_Ace.hq.ogg", 125...135),
+            ("Karissa_Hobbs_-_Lets_Go_Fishin.hq.ogg", 80...190),
+            ("Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy.hq.ogg", 50...150),
+            ("Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra).hq.ogg", 50...220),
+        ]
+        var checked = 0
+        for (name, tempi) in songs {
+            guard let path = TestFiles.shared("testdata/beats/unannotated_music/\(name)") else { continue }
+            let a = try beats(path)
+            print(String(format: "%@: steady %@, confidence %.2f, %.1f BPM, %d beats", name, a.steady ? "yes" : "no", a.confidence, a.bpm, a.beats.count))
+            XCTAssertTrue(a.steady, name)
+            XCTAssertTrue(tempi.contains(a.bpm), "\(name): \(a.bpm) BPM")
+            XCTAssertEqual(a.downbeats.count, a.beats.filter { $0.position == 1 }.count)
+            checked += 1
         }
-        let a = try beats(path)
-        XCTAssertTrue(a.steady)
-        XCTAssertGreaterThan(a.beats.count, 80)
-        XCTAssertEqual(a.downbeats.count, a.beats.filter { $0.position == 1 }.count)
+        if let loop = TestFiles.shared("testdata/beats/trumpet_loop/sorohanro_-_solo-trumpet-06.hq.ogg") {
+            // 5.3 s of a jazz trumpet loop at 90 BPM (its maker's tempo): it has a beat (the tracker
+            // before the network found none). Known failure, not asserted: its tempo (122 BPM).
+            let a = try beats(loop)
+            print(String(format: "trumpet loop: steady %@, confidence %.2f, %.1f BPM", a.steady ? "yes" : "no", a.confidence, a.bpm))
+            XCTAssertTrue(a.steady)
+            checked += 1
+        }
+        if checked == 0 { throw XCTSkip("../shared/testdata is not beside this checkout") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SeedAudio
+import SeedDSP
 
 /// Paths and files for tests: the repository's testdata, temporary folders, WAV writing and reading.
 public enum TestFiles {
@@ -14,6 +15,12 @@ public enum TestFiles {
         let p = root.deletingLastPathComponent().appendingPathComponent("shared/\(relative)").path
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
+
+    /// The beat network seed ships (the weight file in SeedPipeline's resources), for the DSP tests.
+    public static let beatNetwork: BeatActivationNetwork = {
+        let path = root.appendingPathComponent("Sources/SeedPipeline/Resources/beat-tcn.safetensors").path
+        return try! BeatActivationNetwork(weights: SafeTensors(bytes: [UInt8](FileManager.default.contents(atPath: path)!)))
+    }()
 
     /// A fresh empty folder, removed by the caller's `defer`.
     public static func tempDir() -> URL {

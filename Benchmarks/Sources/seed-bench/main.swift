@@ -32,6 +32,33 @@ if args.count == 3, args[1] == "--odf" {
     for i in 0..<track.count { print("\(track.total[i]),\(track.low[i]),\(track.mid[i]),\(track.high[i])") }
     exit(0)
 }
+// Development aid for Training/: `seed-bench --beat-features LIST` reads lines `IN<TAB>OUT.npy` and
+// writes each input's beat-network features (frames × features, float32 .npy), through the same
+// extractor `seed beats` runs, so the network is trained on exactly what it sees at run time.
+if args.count == 3, args[1] == "--beat-features" {
+    for line in try String(contentsOfFile: args[2], encoding: .utf8).split(separator: "\n") {
+        let parts = line.split(separator: "\t").map(String.init)
+        guard parts.count == 2 else { continue }
+        let track = try onsetTrack(try AudioOpener.open(parts[0]), keepsBands: true)
+        let width = track.count > 0 ? track.bands.count / track.count : 0
+        try writeNpy(track.bands, rows: track.count, columns: width, to: parts[1])
+    }
+    exit(0)
+}
+
+/// NumPy's .npy format, version 1.0, little-endian float32, C order.
+func writeNpy(_ values: [Float], rows: Int, columns: Int, to path: String) throws {
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+    let n = UInt16(header.utf8.count)
+    data.append(contentsOf: [UInt8(n & 0xff), UInt8(n >> 8)])
+    data.append(contentsOf: Array(header.utf8))
+    values.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 4 * $0.count)) }
+    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+}
+
 guard args.count >= 2 else {
     print("usage: seed-bench FILE.wav [OUT_DIR]")
     exit(64)

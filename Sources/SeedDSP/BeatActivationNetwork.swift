@@ -1,0 +1,205 @@
+import COpenBLAS
+import Foundation
+
+/// The learned beat and downbeat activation: a non-causal temporal convolutional network after
+/// Davies & Böck (2019), "Temporal convolutional networks for musical audio beat tracking", and
+/// Böck & Davies (2020), "Deconstruct, analyse, reconstruct: how to improve tempo, beat, and
+/// downbeat estimation". Input: the onset extractor's band features per frame
+/// (`OnsetTrack.bands`); a 3-frame convolution to C channels, then dilated 5-tap convolutions
+/// (ELU, residual), then two sigmoid outputs: P(beat) and P(downbeat) per frame.
+///
+/// Each convolution runs as `kernel` matrix products on shifted views of a zero-padded,
+/// channel-major buffer (no im2col copy), through BLAS sgemm. Trained by `Training/train.py`;
+/// weights in safetensors.
+public final class BeatActivationNetwork: @unchecked Sendable {
+    public let features: Int
+    public let channels: Int
+    public let kernel: Int
+    public let dilations: [Int]
+    /// Frames each output depends on either side: inputs this far from a chunk's edge are needed.
+    public let receptiveField: Int
+    private let mean: [Float], scale: [Float]
+    private let front: [Float], frontBias: [Float]        // C × (3·F), column tap·F + feature
+    private let layers: [[Float]], layerBias: [[Float]]   // per layer C × (taps·C), column tap·C + channel
+    private let outWeight: [Float], outBias: [Float]      // 2 × C
+    /// Real features (frames × features) and the training framework's output on them (frames × 2),
+    /// for the parity test, when the file has them.
+    public let checkInput: [Float]?, checkOutput: [Float]?
+
+    public init(weights: SafeTensors) throws {
+        _ = Self.singleThreadedBLAS
+        let m = weights.metadata
+        guard m["format"] == "seed-beat-tcn-1", let f = Int(m["features"] ?? ""), let k = Int(m["kernel"] ?? ""),
+              let d = m["dilations"]?.split(separator: ",").compactMap({ Int($0) }), !d.isEmpty else {
+            throw SafeTensors.FormatError(description: "not a seed beat network (format \(m["format"] ?? "none"))")
+        }
+        let frontShape = weights.tensors["front.weight"]?.shape ?? []
+        guard frontShape.count == 3, frontShape[1] == f, frontShape[2] == 3 else {
+            throw SafeTensors.FormatError(description: "front.weight has shape \(frontShape)")
+        }
+        let c = frontShape[0]
+        features = f; channels = c; kernel = k; dilations = d
+        receptiveField = 1 + d.reduce(0) { $0 + $1 * (k / 2) }
+        mean = try weights.tensor("norm.mean", shape: [f])
+        scale = try weights.tensor("norm.scale", shape: [f])
+        let fw = try weights.tensor("front.weight", shape: [c, f, 3])
+        front = Self.gathered(fw, outputs: c, inputs: f, taps: 3)
+        frontBias = try weights.tensor("front.bias", shape: [c])
+        var ls: [[Float]] = [], lb: [[Float]] = []
+        for i in d.indices {
+            let w = try weights.tensor("tcn.\(i).weight", shape: [c, c, k])
+            ls.append(Self.gathered(w, outputs: c, inputs: c, taps: k))
+            lb.append(try weights.tensor("tcn.\(i).bias", shape: [c]))
+        }
+        layers = ls; layerBias = lb
+        outWeight = try weights.tensor("out.weight", shape: [2, c, 1])
+        outBias = try weights.tensor("out.bias", shape: [2])
+        checkInput = weights.tensors["check.input"]?.values
+        checkOutput = weights.tensors["check.output"]?.values
+    }
+
+    /// PyTorch's (outputs, inputs, taps) weights as the matrix that multiplies gathered taps.
+    private static func gathered(_ w: [Float], outputs: Int, inputs: Int, taps: Int) -> [Float] {
+        var m = [Float](repeating: 0, count: outputs * inputs * taps)
+        for o in 0..<outputs {
+            for j in 0..<inputs {
+                for tap in 0..<taps { m[o * inputs * taps + tap * inputs + j] = w[(o * inputs + j) * taps + tap] }
+            }
+        }
+        return m
+    }
+
+    /// P(beat) and P(downbeat) for `frames` frames of features (frame-major, `features` each),
+    /// interleaved: [beat₀, downbeat₀, beat₁, …]. The sequence is zero-padded at both ends, as in training.
+    public func run(_ input: UnsafeBufferPointer<Float>, frames: Int) -> [Float] {
+        precondition(input.count >= frames * features)
+        guard frames > 0 else { return [] }
+        let c = channels, f = features, t = frames
+        let pad = max(1, dilations.max()! * (kernel / 2))
+        let width = t + 2 * pad                               // padded row length of `h`
+        let tile = min(t, Self.tile)
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: f * (t + 2))
+        let h = UnsafeMutablePointer<Float>.allocate(capacity: c * width)
+        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: c * t)
+        defer { x.deallocate(); h.deallocate(); tmp.deallocate() }
+        x.initialize(repeating: 0, count: f * (t + 2))
+        h.initialize(repeating: 0, count: c * width)
+        // Normalized input, channel-major, zero-padded.
+        for i in 0..<t {
+            for j in 0..<f { x[j * (t + 2) + 1 + i] = (input[i * f + j] - mean[j]) * scale[j] }
+        }
+        // One convolution as one matrix product per tile of frames: the taps' shifted rows are
+        // gathered into `col` (taps × input channels, tile), so the product's inner dimension is
+        // taps × channels rather than a product per tap over only the channels. Tiles run on every
+        // core, each product on one BLAS thread (BLAS's own threads would spin against seed's).
+        let tiles = (t + tile - 1) / tile
+        func convolve(_ src: UnsafeMutablePointer<Float>, rowLength: Int, padding: Int, inputs: Int, taps: Int, dilation: Int,
+                      weights: [Float], bias: [Float]) {
+            let k = taps * inputs
+            DispatchQueue.concurrentPerform(iterations: tiles) { index in
+                let from = index * tile
+                let n = min(tile, t - from)
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
+                defer { col.deallocate() }
+                for tap in 0..<taps {
+                    let shift = (tap - taps / 2) * dilation
+                    for j in 0..<inputs {
+                        (col + (tap * inputs + j) * n).update(from: src + j * rowLength + padding + from + shift, count: n)
+                    }
+                }
+                for ch in 0..<c { (tmp + ch * t + from).update(repeating: bias[ch], count: n) }
+                weights.withUnsafeBufferPointer { w in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(k), 1,
+                                w.baseAddress, Int32(k), col, Int32(n), 1, tmp + from, Int32(t))
+                }
+            }
+        }
+        convolve(x, rowLength: t + 2, padding: 1, inputs: f, taps: 3, dilation: 1, weights: front, bias: frontBias)
+        for ch in 0..<c {
+            let src = tmp + ch * t, dst = h + ch * width + pad
+            for i in 0..<t { dst[i] = elu(src[i]) }
+        }
+        for (l, d) in dilations.enumerated() {
+            convolve(h, rowLength: width, padding: pad, inputs: c, taps: kernel, dilation: d, weights: layers[l], bias: layerBias[l])
+            for ch in 0..<c {
+                let src = tmp + ch * t, dst = h + ch * width + pad
+                for i in 0..<t { dst[i] += elu(src[i]) }
+            }
+        }
+        let o = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t)
+        defer { o.deallocate() }
+        for j in 0..<2 { (o + j * t).update(repeating: outBias[j], count: t) }
+        outWeight.withUnsafeBufferPointer { w in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 2, Int32(t), Int32(c), 1,
+                        w.baseAddress, Int32(c), h + pad, Int32(width), 1, o, Int32(t))
+        }
+        var out = [Float](repeating: 0, count: 2 * t)
+        for i in 0..<t {
+            out[2 * i] = 1 / (1 + expf(-o[i]))
+            out[2 * i + 1] = 1 / (1 + expf(-o[t + i]))
+        }
+        return out
+    }
+
+    /// Frames per matrix product: the gathered taps of a tile stay within a few MB.
+    static let tile = 2048
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+}
+
+@inline(__always) private func elu(_ v: Float) -> Float { v > 0 ? v : expf(v) - 1 }
+
+/// Runs a `BeatActivationNetwork` over features as they arrive, in chunks with the network's
+/// receptive field on either side, so memory stays bounded and every output equals that of one
+/// run over the whole input.
+public final class BeatActivationStream {
+    public let network: BeatActivationNetwork
+    /// Output frames per chunk (2 minutes at 100 frames a second).
+    public let chunk: Int
+    private var input: [Float] = []       // features from frame `inputBase` on
+    private var inputBase = 0
+    private var received = 0
+    private var emitted = 0
+
+    public init(network: BeatActivationNetwork, chunk: Int = 12_000) {
+        self.network = network
+        self.chunk = chunk
+        // What a chunk needs plus a block read's worth, so appending never doubles the buffer.
+        input.reserveCapacity((chunk + 2 * network.receptiveField + 2048) * network.features)
+    }
+
+    /// Adds feature frames (frame-major) and returns the activations (beat, downbeat interleaved)
+    /// of the frames that are now final.
+    public func push(_ bands: [Float]) -> [Float] {
+        let f = network.features
+        input.append(contentsOf: bands)
+        received += bands.count / f
+        var out: [Float] = []
+        let reach = network.receptiveField
+        while received >= emitted + chunk + reach {
+            out += run(to: emitted + chunk, inputTo: emitted + chunk + reach)
+        }
+        return out
+    }
+
+    /// The activations of the frames not yet returned.
+    public func finish() -> [Float] {
+        guard received > emitted else { return [] }
+        return run(to: received, inputTo: received)
+    }
+
+    private func run(to end: Int, inputTo: Int) -> [Float] {
+        let f = network.features
+        let from = max(0, emitted - network.receptiveField)
+        let result = input.withUnsafeBufferPointer { p in
+            network.run(UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)]), frames: inputTo - from)
+        }
+        let out = Array(result[(2 * (emitted - from))..<(2 * (end - from))])
+        emitted = end
+        let keepFrom = max(0, emitted - network.receptiveField)
+        if keepFrom > inputBase {
+            input.removeFirst((keepFrom - inputBase) * f)
+            inputBase = keepFrom
+        }
+        return out
+    }
+}

@@ -1,0 +1,55 @@
+import SeedDSP
+import SeedTestSupport
+import XCTest
+
+/// The Swift inference against the training framework: the weight file carries 4 s of real features
+/// and PyTorch's output on them (`Training/train.py check_input`), and streaming in chunks gives
+/// the whole run.
+final class BeatActivationNetworkTests: XCTestCase {
+    func testMatchesTheTrainingFrameworkOnTheCheckInput() throws {
+        let net = TestFiles.beatNetwork
+        let expected = try XCTUnwrap(net.checkOutput, "the weight file has no check.output")
+        let input = try XCTUnwrap(net.checkInput, "the weight file has no check.input")
+        let frames = expected.count / 2
+        XCTAssertEqual(frames, 400)
+        XCTAssertEqual(input.count, frames * net.features)
+        let out = input.withUnsafeBufferPointer { net.run($0, frames: frames) }
+        XCTAssertEqual(out.count, expected.count)
+        let worst = zip(out, expected).map { abs($0 - $1) }.max() ?? 1
+        print(String(format: "beat network vs PyTorch: max |difference| %.2e over %d outputs", worst, out.count))
+        XCTAssertLessThan(worst, 1e-4)
+        // The check is not trivially met: the beat activation peaks and falls back on this music.
+        let beat = stride(from: 0, to: expected.count, by: 2).map { expected[$0] }
+        XCTAssertGreaterThan(beat.max() ?? 0, 0.5)
+        XCTAssertLessThan(beat.min() ?? 1, 0.05)
+    }
+
+    func testStreamingInChunksEqualsOneRun() {
+        let net = TestFiles.beatNetwork
+        let frames = 3 * net.receptiveField + 777
+        var rng = SeededRandom(seed: 11)
+        let input = (0..<(frames * net.features)).map { _ in Float(1 + rng.nextSigned()) }
+        let whole = input.withUnsafeBufferPointer { net.run($0, frames: frames) }
+        let stream = BeatActivationStream(network: net, chunk: 500)
+        var streamed: [Float] = []
+        for start in stride(from: 0, to: frames, by: 333) {
+            let end = min(frames, start + 333)
+            streamed += stream.push(Array(input[(start * net.features)..<(end * net.features)]))
+        }
+        streamed += stream.finish()
+        XCTAssertEqual(streamed.count, whole.count)
+        let worst = zip(streamed, whole).map { abs($0 - $1) }.max() ?? 1
+        XCTAssertLessThan(worst, 1e-5)
+    }
+
+    func testRefusesFilesThatAreNotWeights() {
+        XCTAssertThrowsError(try SafeTensors(bytes: [1, 2, 3]))
+        XCTAssertThrowsError(try SafeTensors(bytes: [UInt8](repeating: 0xff, count: 64)))
+        let header = Array(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#.utf8)
+        var bytes = [UInt8(header.count), 0, 0, 0, 0, 0, 0, 0] + header + [UInt8](repeating: 0, count: 8)
+        XCTAssertThrowsError(try SafeTensors(bytes: bytes), "data shorter than the header says")
+        bytes += [UInt8](repeating: 0, count: 8)
+        XCTAssertEqual(try SafeTensors(bytes: bytes).tensors["a"]?.values, [0, 0, 0, 0])
+        XCTAssertThrowsError(try BeatActivationNetwork(weights: SafeTensors(bytes: bytes)), "no seed network metadata")
+    }
+}

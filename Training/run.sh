@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Rebuilds seed's beat network from nothing: installs what training needs, generates the data
+# (Training/make_data.py), computes its features with seed's own extractor, trains
+# (Training/train.py), writes Sources/SeedPipeline/Resources/beat-tcn.safetensors and records
+# its sha256 in Sources/SeedPipeline/BeatModel.swift and Training/README.md. About an hour on 2 cores.
+#   bash Training/run.sh [DATA_DIR]      # default /tmp/seed-beat-data
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data="${1:-/tmp/seed-beat-data}"
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+pkgs=(fluidsynth musescore-general-soundfont timgm6mb-soundfont opl3-soundfont csound-soundfont espeak-ng)
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+python3 -c "import torch, mido, soundfile, pedalboard, mir_eval" 2>/dev/null ||
+  pip install -q torch mido soundfile pedalboard mir_eval
+bash scripts/setup.sh >/dev/null
+(cd Benchmarks && swift build -c release --product seed-bench 2>&1 | grep -E "error|warning: unre" || true)
+python3 Training/make_data.py "$data/train" --count 1600
+# A supplement of what the first set has least of: solo lines in time, marches, click tracks,
+# trap, folk tunes and corpus works.
+python3 Training/make_data.py "$data/supplement" --count 700 --seed 4242 --prefix sup \
+  --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+python3 Training/make_data.py "$data/valid" --split valid --count 100 --group 25
+out=Sources/SeedPipeline/Resources/beat-tcn.safetensors
+python3 Training/train.py "$data/train" "$data/supplement" --channels 40 --epochs 36 --out "$out"
+python3 Training/train.py --features-only "$data/valid"
+sum=$(sha256sum "$out" | cut -d' ' -f1)
+sed -i "s/public static let sha256 = \"[0-9a-f]*\"/public static let sha256 = \"$sum\"/" Sources/SeedPipeline/BeatModel.swift
+sed -i "s/^- sha256: \`[0-9a-f]*\`/- sha256: \`$sum\`/" Training/README.md
+echo "run.sh: $out sha256 $sum (recorded in BeatModel.swift); score with Training/score.py $data/valid"
