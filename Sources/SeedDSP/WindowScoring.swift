@@ -13,14 +13,18 @@ public struct WindowScores: Sendable {
     public var melodicShare: Float
     /// Repetition strength per hop, 0...1 (chorus-like material).
     public var repetition: [Float] = []
+    /// How much each hop is a pitched, sustained note, 0...1.
+    public var melody: [Float] = []
 
-    public init(score: [Float], cutCost: [Float], floorDB: Float, loudDB: Float, melodicShare: Float, repetition: [Float] = []) {
+    public init(score: [Float], cutCost: [Float], floorDB: Float, loudDB: Float, melodicShare: Float, repetition: [Float] = [],
+                melody: [Float] = []) {
         self.score = score
         self.cutCost = cutCost
         self.floorDB = floorDB
         self.loudDB = loudDB
         self.melodicShare = melodicShare
         self.repetition = repetition
+        self.melody = melody
     }
 }
 
@@ -119,7 +123,7 @@ public func scoreHops(_ track: FeatureTrack, windowSeconds: Double, clippedHops:
         cost[i] = 0.5 * absolute + 0.5 * local
     }
     return WindowScores(score: score, cutCost: cost, floorDB: floor, loudDB: loud, melodicShare: share,
-                        repetition: repetition)
+                        repetition: repetition, melody: melody)
 }
 
 @inline(__always) func smoothstep(_ x: Float) -> Float {

@@ -69,6 +69,25 @@ public struct TrimWindow: Sendable, Codable, Equatable {
     }
 }
 
+/// Shares of a window's hops scored as the take's material (melodic or musical): over the whole
+/// window and over its first and last 2 s.
+public struct MaterialShares: Sendable, Codable, Equatable {
+    public var window: Double
+    public var start: Double
+    public var end: Double
+
+    init(_ musical: [Bool], window: TrimWindow, hop: Double) {
+        func share(_ from: Double, _ to: Double) -> Double {
+            let lo = max(0, Int((from / hop).rounded())), hi = min(musical.count, Int((to / hop).rounded()))
+            guard hi > lo else { return 0 }
+            return (Double(musical[lo..<hi].filter { $0 }.count) / Double(hi - lo) * 100).rounded() / 100
+        }
+        self.window = share(window.start, window.end)
+        start = share(window.start, min(window.end, window.start + 2))
+        end = share(max(window.start, window.end - 2), window.end)
+    }
+}
+
 /// What a trim did, for the summary line and `--json`.
 public struct TrimSummary: Sendable, Codable {
     public var input: String
@@ -86,7 +105,12 @@ public struct TrimSummary: Sendable, Codable {
     public var reason: String
     /// Set when the result is not what was asked (e.g. the input is shorter than the window).
     public var note: String?
-    /// The best window's cuts fall on downbeats (a steady beat was found).
+    /// What the take is (best-window mode): a solo voice is never cut on bars.
+    public var kind: TakeKind?
+    /// How much of the window, and of each of its ends, is made of the take's material (hops
+    /// scored as melodic or musical).
+    public var material: MaterialShares?
+    /// The best window's cuts fall on downbeats (music with a steady beat).
     public var barAligned: Bool?
     /// Tempo and meter of the input when a steady beat was found (best-window mode).
     public var bpm: Double?
@@ -146,7 +170,7 @@ extension TrimJob {
         var summary = TrimSummary(input: input, output: output, mode: describeMode(), inputSeconds: analysis.seconds,
                                   window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
-                                  barAligned: choice.barAligned, bpm: choice.beats?.bpm,
+                                  kind: choice.kind, material: choice.material, barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
         // "Before" is measured in the output's rate and channels, as the loudness passes see it; a
         // clip of a few minutes is kept in memory by the same read, and the passes start from there.
@@ -217,6 +241,8 @@ extension TrimJob {
         var note: String?
         var barAligned: Bool?
         var beats: BeatAnalysis?
+        var kind: TakeKind?
+        var material: MaterialShares?
     }
 
     /// Picks the stretch to keep, from the analysis alone.
@@ -253,28 +279,45 @@ extension TrimJob {
             let flex = min(Int((0.1 * seconds / hop).rounded()), Int((2 / hop).rounded()))
             let range = Int((soundStart / hop).rounded(.down))..<Int((soundEnd / hop).rounded(.up))
             let cutHops = Int((1 / hop).rounded())
-            // With a steady beat the cuts go on downbeats: the window starts on a bar and ends
-            // just before one, up to a bar (or the 10%) shorter than asked. Without one, or when
-            // no two downbeats fit, cuts go in the quietest gaps as for a hum.
+            // Cuts in the quietest gaps first, as for a hum: that window says where the take's best
+            // material is.
+            let free = findBestWindows(scores: scores, range: range, length: length, minLength: length - flex, cutHops: cutHops)
+            guard let freeBest = free.first else {
+                throw AudioError.tooQuiet(input, level: "no window found")
+            }
+            let stretchShare = melodicShare(scores, levelDB: track.levelDB, window: freeBest.start..<freeBest.end)
+            let kind = TakeKind(melodicShare: stretchShare)
+            let musical = musicalHops(scores, reference: freeBest.start..<freeBest.end)
+            // Music with a steady beat is cut on downbeats instead: the window starts on a bar and
+            // ends just before one, up to a bar (or the 10%) shorter than asked, and only inside
+            // the stretch of material the free window lies in, so snapping never reaches into the
+            // speech, noise or silence around it. A solo voice keeps its gap cuts, whatever pulse
+            // was found in it.
             let beats = a.beats.flatMap { $0.steady && $0.bpm > 0 ? $0 : nil }
-            var picks: [WindowChoice] = []
+            var picks = free
             var barAligned = false
-            if let b = beats, b.downbeats.count >= 3 {
+            var cuts = "cuts placed in quiet gaps"
+            if kind == .soloVoice {
+                if beats != nil { cuts += " (a solo voice is not cut on bars)" }
+            } else if let b = beats, b.downbeats.count >= 3 {
+                let stretch = materialStretch(musical, around: freeBest.start..<freeBest.end, within: range,
+                                              maxGap: Int((1.5 / hop).rounded()))
                 let barHops = Int((60 / b.bpm * Double(b.beatsPerBar) / hop).rounded())
                 let downbeatHops = b.downbeats.map { Int(($0 / hop).rounded()) }
                 // Bar windows run from one fade before a downbeat to one fade before another, so
                 // they may span the whole length asked for.
                 let barLength = Int((seconds / hop).rounded(.down))
-                picks = findBestWindows(scores: scores, range: range, length: barLength,
-                                        minLength: barLength - max(flex, barHops + 1), cuts: downbeatHops, cutHops: cutHops)
-                barAligned = !picks.isEmpty
+                let bars = findBestWindows(scores: scores, range: stretch, length: barLength,
+                                           minLength: barLength - max(flex, barHops + 1), cuts: downbeatHops, cutHops: cutHops)
+                if bars.isEmpty {
+                    cuts += " (no two downbeats fit inside the music)"
+                } else {
+                    picks = bars
+                    barAligned = true
+                    cuts = String(format: "cuts on downbeats (%.0f BPM, %d beats a bar)", b.bpm, b.beatsPerBar)
+                }
             }
-            if picks.isEmpty {
-                picks = findBestWindows(scores: scores, range: range, length: length, minLength: length - flex, cutHops: cutHops)
-            }
-            guard let best = picks.first else {
-                throw AudioError.tooQuiet(input, level: "no window found")
-            }
+            let best = picks[0]
             // Free cuts: the fades go outside the chosen hops, into the gaps. Bar cuts: the fade-in
             // ends on the downbeat's attack and the fade-out ends one fade before the next bar's,
             // so neither clips an onset (beat times are accurate to about 20 ms).
@@ -292,14 +335,13 @@ extension TrimJob {
             }
             let w = inSeconds(best)
             // The same thresholds as the score's blend between hum and song (scoreHops).
-            let kind = share >= 0.65 ? "pitched, sustained sound (humming, singing or an instrument)" :
+            let content = kind == .soloVoice ? "pitched, sustained sound (humming, singing or an instrument)" :
                 (share > 0.35 ? "the most musical stretch (pitched, loud, recurring)" : "the loudest, most repeated stretch")
-            var cuts = "cuts placed in quiet gaps"
-            if barAligned, let b = beats {
-                cuts = String(format: "cuts on downbeats (%.0f BPM, %d beats a bar)", b.bpm, b.beatsPerBar)
-            }
+            let describedKind = String(format: "%@ (melodic share %.2f)", kind == .soloVoice ? "a solo voice" : "music", stretchShare)
             return Choice(window: w, runnersUp: picks.dropFirst().map(inSeconds), melodicShare: share,
-                          reason: "\(kind); \(cuts)", barAligned: barAligned, beats: beats)
+                          reason: "\(describedKind): \(content); \(cuts)", barAligned: barAligned,
+                          beats: beats, kind: kind,
+                          material: MaterialShares(musical, window: w, hop: hop))
         }
     }
 }

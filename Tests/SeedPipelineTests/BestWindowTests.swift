@@ -1,4 +1,5 @@
 import SeedAudio
+import SeedDSP
 import SeedPipeline
 import SeedTestSupport
 import XCTest
@@ -86,8 +87,90 @@ final class BestWindowTests: XCTestCase {
         let rate = 22050
         let (x, _) = Scenes.build([.hum(seconds: 40, dbfs: -20)], rate: rate, seed: 11)
         let s = try trim(x, rate: rate, name: "hum", seconds: 15)
-        XCTAssertNotEqual(s.barAligned, true, "a hum has no steady beat: cuts go in its gaps")
-        XCTAssertNil(s.bpm)
+        XCTAssertEqual(s.kind, .soloVoice)
+        XCTAssertNotEqual(s.barAligned, true, "a hum is cut in its gaps")
+    }
+
+    /// Share of the chosen window that lies inside the take.
+    private func insideShare(_ s: TrimSummary, _ melody: [ClosedRange<Double>]) -> Double {
+        let inside = melody.map { max(0, min($0.upperBound, s.window.end) - max($0.lowerBound, s.window.start)) }.reduce(0, +)
+        return inside / s.window.duration
+    }
+
+    /// A solo voice is cut in its gaps, never on bars, whatever pulse it has: a hum in time, a hum
+    /// right after speech (once cut on an invented downbeat inside the speech), a hum under a loud
+    /// room, a whistled tune.
+    func testSoloVoicesAreCutInGapsNeverOnBars() throws {
+        let rate = 44100
+        let takes: [(String, [Scenes.Part])] = [
+            ("hum in time", [.room(seconds: 6, dbfs: -50), .rhythmicHum(seconds: 30, dbfs: -20, bpm: 120), .room(seconds: 4, dbfs: -50)]),
+            ("hum in time after speech", [.speech(seconds: 6, dbfs: -18), .silence(seconds: 0.4),
+                                          .rhythmicHum(seconds: 30, dbfs: -20, bpm: 100), .cough(seconds: 3, dbfs: -15)]),
+            ("hum right after speech", [.speech(seconds: 6, dbfs: -18), .silence(seconds: 0.3), .hum(seconds: 30, dbfs: -20),
+                                        .room(seconds: 5, dbfs: -45)]),
+            ("hum in a loud room", [.room(seconds: 5, dbfs: -30), .humInRoom(seconds: 30, dbfs: -20, roomDB: -32),
+                                    .room(seconds: 5, dbfs: -30)]),
+            ("whistled tune", [.room(seconds: 4, dbfs: -50), .whistle(seconds: 30, dbfs: -22), .speech(seconds: 5, dbfs: -20)]),
+        ]
+        for (k, (name, parts)) in takes.enumerated() {
+            let (x, melody) = Scenes.build(parts, rate: rate, seed: UInt64(31 + k))
+            let s = try trim(x, rate: rate, name: "solo\(k)", seconds: 25)
+            print(String(format: "%@: %@ %.2f-%.2f, inside %.3f, material %.2f/%.2f/%.2f; %@", name, s.kind?.rawValue ?? "-",
+                         s.window.start, s.window.end, insideShare(s, melody), s.material?.window ?? 0, s.material?.start ?? 0,
+                         s.material?.end ?? 0, s.reason))
+            XCTAssertEqual(s.kind, .soloVoice, name)
+            XCTAssertNotEqual(s.barAligned, true, name)
+            XCTAssertTrue(s.reason.contains("cuts placed in quiet gaps"), "\(name): \(s.reason)")
+            XCTAssertGreaterThanOrEqual(insideShare(s, melody), 0.97, "\(name): \(s.window) against \(melody)")
+            XCTAssertGreaterThanOrEqual(s.material?.window ?? 0, 0.6, name)
+        }
+    }
+
+    /// Real unaccompanied singing (vocadito) between real read speech (LibriSpeech) and room noise.
+    func testRealSingingBetweenSpeechIsCutInsideTheSinging() throws {
+        let rate = 44100
+        func load(_ relative: String) throws -> [Float]? {
+            guard let path = TestFiles.shared("testdata/\(relative)") else { return nil }
+            let (x, info) = try TestFiles.read(path)
+            var mono = stride(from: 0, to: x.count, by: info.channels).map { x[$0] }
+            if info.sampleRate != rate {
+                let r = try makeResampler(engine: .soxr, quality: .hq, from: info.sampleRate, to: rate, channels: 1)
+                mono = try mono.withUnsafeBufferPointer { Array(try r.process($0, frames: $0.count)) } + Array(try r.flush())
+            }
+            return mono
+        }
+        guard let before = try load("negatives/3436-172162-0000.hq.ogg"), let after = try load("negatives/5703-47212-0000.hq.ogg") else {
+            throw XCTSkip("../shared/testdata is not beside this checkout")
+        }
+        for (name, seconds) in [("vocadito_1", 20.0), ("vocadito_10", 7.0), ("vocadito_14", 9.0)] {
+            guard let sung = try load("hum/vocadito/\(name).wav") else { continue }
+            let (x, melody) = Scenes.build([.room(seconds: 3, dbfs: -48), .recording(samples: Array(before.prefix(rate * 6)), dbfs: -22, melodic: false),
+                                            .silence(seconds: 0.4), .recording(samples: sung, dbfs: -20, melodic: true),
+                                            .silence(seconds: 0.4), .recording(samples: Array(after.prefix(rate * 6)), dbfs: -22, melodic: false),
+                                            .room(seconds: 3, dbfs: -48)], rate: rate, seed: 5)
+            let s = try trim(x, rate: rate, name: name, seconds: seconds)
+            print(String(format: "%@ between speech: %@ %.2f-%.2f, inside %.3f; %@", name, s.kind?.rawValue ?? "-",
+                         s.window.start, s.window.end, insideShare(s, melody), s.reason))
+            XCTAssertEqual(s.kind, .soloVoice, name)
+            XCTAssertNotEqual(s.barAligned, true, name)
+            XCTAssertGreaterThanOrEqual(insideShare(s, melody), 0.97, "\(name): \(s.window) against \(melody)")
+        }
+    }
+
+    /// A song right after speech, shorter than two windows: bar cuts stay inside the song.
+    func testBarCutsNeverReachIntoTheSpeechBeforeASong() throws {
+        let rate = 44100
+        let (song, _) = SongScene.build(rate: rate)
+        let (x, melody) = Scenes.build([.speech(seconds: 7, dbfs: -16), .silence(seconds: 0.3),
+                                        .recording(samples: Array(song.prefix(rate * 18)), dbfs: -18, melodic: true),
+                                        .room(seconds: 4, dbfs: -45)], rate: rate, seed: 9)
+        let s = try trim(x, rate: rate, name: "speech-song", seconds: 15)
+        print(String(format: "song after speech: %@ %.2f-%.2f, inside %.3f; %@", s.kind?.rawValue ?? "-",
+                     s.window.start, s.window.end, insideShare(s, melody), s.reason))
+        XCTAssertEqual(s.kind, .music)
+        XCTAssertGreaterThanOrEqual(insideShare(s, melody), 0.97, "\(s.window) against \(melody)")
+        XCTAssertGreaterThanOrEqual(s.material?.start ?? 0, 0.9)
+        XCTAssertGreaterThanOrEqual(s.material?.end ?? 0, 0.9)
     }
 
     func testWindowCutsFallInGapsAndFadeToSilence() throws {

@@ -33,6 +33,8 @@ public struct ClipSidecar: Codable, Sendable {
         public var reason: String
         public var note: String?
         public var barAligned: Bool
+        /// What the take is (`solo-voice` or `music`): a solo voice is never cut on bars.
+        public var kind: TakeKind?
     }
     public struct Loudness: Codable, Sendable {
         public var target: LoudnessTarget

@@ -100,7 +100,7 @@ extension PrepareJob {
                         format: "mp3", sampleRate: cut.sampleRate ?? clip.info.sampleRate, channels: cut.channels ?? clip.info.channels,
                         encoding: cut.encoding ?? "", encodingReason: cut.encodingReason ?? "", maxBytes: budget),
             window: .init(start: millis(cut.window.start), end: millis(cut.window.end), duration: millis(cut.window.duration),
-                          fadeSeconds: cut.fadeSeconds, reason: cut.reason, note: cut.note, barAligned: cut.barAligned ?? false),
+                          fadeSeconds: cut.fadeSeconds, reason: cut.reason, note: cut.note, barAligned: cut.barAligned ?? false, kind: cut.kind),
             loudness: .init(target: loudness, before: cut.loudnessBefore, after: cut.loudnessAfter,
                             gainDB: cut.gainDB.map { ($0 * 100).rounded() / 100 }, warning: cut.warning),
             tempo: .init(steady: steady, bpm: (beats.bpm * 10).rounded() / 10, confidence: (beats.confidence * 100).rounded() / 100,
