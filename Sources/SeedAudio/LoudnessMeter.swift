@@ -1,5 +1,6 @@
 import CEbur128
 import Foundation
+import SeedDSP
 
 /// Loudness and peaks as libebur128 measures them (ITU-R BS.1770-4 / EBU R128).
 public struct LoudnessReport: Sendable, Equatable, Codable {
@@ -9,7 +10,7 @@ public struct LoudnessReport: Sendable, Equatable, Codable {
     public var loudnessRangeLU: Double?
     /// Highest sample value in dBFS; nil for digital silence.
     public var samplePeakDBFS: Double?
-    /// Highest true (inter-sample) peak in dBTP, 4x oversampled below 96 kHz; nil for silence.
+    /// Highest true (inter-sample) peak in dBTP, oversampled to 192 kHz or more; nil for silence.
     public var truePeakDBTP: Double?
 
     public init(integratedLUFS: Double? = nil, loudnessRangeLU: Double? = nil, samplePeakDBFS: Double? = nil,
@@ -21,11 +22,15 @@ public struct LoudnessReport: Sendable, Equatable, Codable {
     }
 }
 
-/// Streaming loudness meter over interleaved float frames.
+/// Streaming loudness meter over interleaved float frames. Loudness and sample peak are
+/// libebur128's; the true peak is seed's `TruePeakMeter`, oversampled to 192 kHz or more at every
+/// rate (libebur128's 4x falls short below 48 kHz: 88.2 kHz from 22.05 kHz misses inter-sample
+/// peaks).
 public final class LoudnessMeter {
     private var state: UnsafeMutablePointer<ebur128_state>?
     private let channels: Int
     private let wantsRange: Bool
+    private let ownTruePeak: TruePeakMeter?
 
     /// - Parameter truePeak: true peak costs an oversampling filter; skip it when only LUFS is needed.
     /// - Parameter shortTerm: keep the 3 s window for `shortTermLUFS`.
@@ -33,7 +38,7 @@ public final class LoudnessMeter {
         self.channels = channels
         wantsRange = loudnessRange
         var mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_SAMPLE_PEAK.rawValue)
-        if truePeak { mode |= Int32(EBUR128_MODE_TRUE_PEAK.rawValue) }
+        ownTruePeak = truePeak ? TruePeakMeter(sampleRate: sampleRate, channels: channels) : nil
         if loudnessRange { mode |= Int32(EBUR128_MODE_LRA.rawValue) }
         if shortTerm { mode |= Int32(EBUR128_MODE_S.rawValue) }
         guard let st = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
@@ -52,6 +57,7 @@ public final class LoudnessMeter {
     public func add(_ samples: UnsafeBufferPointer<Float>, frames: Int) {
         guard frames > 0 else { return }
         ebur128_add_frames_float(state, samples.baseAddress, frames)
+        ownTruePeak?.add(samples, frames: frames)
     }
 
     /// Adds every frame of an interleaved array.
@@ -61,11 +67,11 @@ public final class LoudnessMeter {
 
     /// The measurements so far.
     public var report: LoudnessReport {
-        var lufs: Double = 0, tp: Double = 0, sp: Double = 0, lra: Double = 0
+        var lufs: Double = 0, sp: Double = 0, lra: Double = 0
         ebur128_loudness_global(state, &lufs)
         var maxTP: Double = 0, maxSP: Double = 0
+        if let own = ownTruePeak { maxTP = Double(own.flushedPeak) }
         for c in 0..<channels {
-            if ebur128_true_peak(state, UInt32(c), &tp) == 0 { maxTP = max(maxTP, tp) }
             if ebur128_sample_peak(state, UInt32(c), &sp) == 0 { maxSP = max(maxSP, sp) }
         }
         let hasRange = wantsRange && ebur128_loudness_range(state, &lra) == 0

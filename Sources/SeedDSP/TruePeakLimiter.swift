@@ -2,8 +2,9 @@ import Foundation
 
 /// A look-ahead limiter that keeps the true (inter-sample) peak under a ceiling.
 ///
-/// Peak detection follows ITU-R BS.1770-4 Annex 2: the signal is 4x oversampled with a polyphase
-/// low-pass FIR and the largest absolute value of the samples and interpolants is the true peak.
+/// Peak detection follows ITU-R BS.1770-4 Annex 2: the signal is oversampled to 192 kHz or more
+/// (`TruePeak.factor`: 4x at 48 kHz, 5x at 44.1 kHz, 9x at 22.05 kHz) with a polyphase low-pass
+/// FIR and the largest absolute value of the samples and interpolants is the true peak.
 /// The gain curve is the standard look-ahead construction (as in e.g. Giannoulis, Massberg & Reiss,
 /// "Digital Dynamic Range Compressor Design", JAES 2012, with a sliding-minimum hold): the gain
 /// each frame needs is held with a sliding minimum over the look-ahead window, smoothed by a moving
@@ -18,9 +19,9 @@ public struct TruePeakLimiter {
     private let ceiling: Float
     private let lookahead: Int
     private let releaseCoefficient: Float
-    // Phases 1-3 of the 4x interpolation filter, 16 taps each: one vector multiply and a tree sum
-    // per phase instead of a chain of 16 dependent adds.
-    private let phase1: SIMD16<Float>, phase2: SIMD16<Float>, phase3: SIMD16<Float>
+    // Phases 1..<factor of the interpolation filter, `taps / 16` vectors each: vector multiplies
+    // and a tree sum per phase instead of a chain of dependent adds.
+    private let phases: [SIMD16<Float>]
     private let taps: Int
     private let filterDelay: Int
 
@@ -53,11 +54,15 @@ public struct TruePeakLimiter {
         ceiling = Float(pow(10, ceilingDB / 20))
         lookahead = max(2, Int(lookaheadMs / 1000 * Double(sampleRate)))
         releaseCoefficient = Float(1 - exp(-1 / (releaseMs / 1000 * Double(sampleRate))))
-        taps = 16
+        taps = TruePeak.limiterTaps
         filterDelay = taps / 2
         // Reversed so they line up with the oldest-first window; phase 0 is a pure delay, skipped.
-        let phases = TruePeakLimiter.interpolationPhases(taps: 16).map { SIMD16<Float>($0.reversed()) }
-        (phase1, phase2, phase3) = (phases[1], phases[2], phases[3])
+        var vectors: [SIMD16<Float>] = []
+        for p in TruePeak.phases(factor: TruePeak.factor(sampleRate: sampleRate), taps: taps).dropFirst() {
+            let r = Array(p.reversed())
+            for v in 0..<(taps / 16) { vectors.append(SIMD16<Float>(r[(16 * v)..<(16 * v + 16)])) }
+        }
+        phases = vectors
         latency = lookahead - 1 + filterDelay
         lines = [Float](repeating: 0, count: (taps - 1 + Self.block) * channels)
         peaks = [Float](repeating: 0, count: Self.block)
@@ -67,33 +72,18 @@ public struct TruePeakLimiter {
         minQueue.reserveCapacity(lookahead + 1)
     }
 
-    /// Windowed-sinc (Blackman) low-pass at the original Nyquist, split into 4 phases of `taps` each;
-    /// phase 0 is the pure delay that reproduces the original samples.
-    static func interpolationPhases(taps: Int) -> [[Float]] {
-        let factor = 4, n = taps * factor
-        var h = [Double](repeating: 0, count: n)
-        let center = Double(n) / 2
-        for i in 0..<n {
-            let x = (Double(i) - center) / Double(factor)
-            let sinc = x == 0 ? 1 : sin(.pi * x) / (.pi * x)
-            let w = 0.42 - 0.5 * cos(2 * .pi * Double(i) / Double(n)) + 0.08 * cos(4 * .pi * Double(i) / Double(n))
-            h[i] = sinc * w
-        }
-        return (0..<factor).map { p in (0..<taps).map { k in Float(h[k * factor + p]) } }
-    }
-
     /// Applies `gain` (linear) then limits; writes `frames` frames to `out` (interleaved), delayed
     /// by `latency` frames (the first `latency` frames of the stream come out as silence; callers
     /// drop them, as `LimitingSink` does).
     public mutating func process(_ input: UnsafeBufferPointer<Float>, frames: Int, gain: Float,
                                  into out: UnsafeMutableBufferPointer<Float>) {
-        let ch = channels, taps = taps, lag = taps - 1 - filterDelay, lineLength = lineLength
-        let (p1, p2, p3) = (phase1, phase2, phase3)
+        let ch = channels, taps = taps, lag = taps - 1 - filterDelay, lineLength = lineLength, per = taps / 16
         var start = 0
         while start < frames {
             let n = min(Self.block, frames - start)
             // 1. The block's gained samples after each channel's history, then each frame's true
             //    peak: phase 0 is the sample itself, phases 1-3 the interpolants before it.
+            phases.withUnsafeBufferPointer { phases in
             lines.withUnsafeMutableBufferPointer { lines in
             peaks.withUnsafeMutableBufferPointer { peaks in
                 for c in 0..<ch {
@@ -104,12 +94,22 @@ public struct TruePeakLimiter {
                     var peak: Float = 0
                     for c in 0..<ch {
                         let window = lines.baseAddress! + c * lineLength + i
-                        let w = UnsafeRawPointer(window).loadUnaligned(as: SIMD16<Float>.self)
-                        let a = max(abs(window[lag]), abs((w * p1).sum())), b = max(abs((w * p2).sum()), abs((w * p3).sum()))
-                        peak = max(peak, max(a, b))
+                        let raw = UnsafeRawPointer(window)
+                        let w = raw.loadUnaligned(as: SIMD16<Float>.self)
+                        peak = max(peak, abs(window[lag]))
+                        var q = 0
+                        while q < phases.count {
+                            var acc = w * phases[q]
+                            for v in 1..<max(1, per) {
+                                acc += raw.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self) * phases[q + v]
+                            }
+                            peak = max(peak, abs(acc.sum()))
+                            q += per
+                        }
                     }
                     peaks[i] = peak
                 }
+            }
             }
             }
             limit(from: start, frames: n, into: out)

@@ -36,6 +36,8 @@ public struct NormalizeSummary: Sendable, Codable {
     public var limiterMaxReductionDB: Double
     /// Passes over the audio after the measurement: limiting and metering, and encoding.
     public var passes: Int
+    /// MP3 only: encodings done again because the decoded file's true peak was over the ceiling.
+    public var reencodes: Int?
     public var bytes: Int64
     /// Set when the target could not be reached under the ceiling (the output is as close as it got).
     public var warning: String?
@@ -62,7 +64,8 @@ extension NormalizeJob {
         try out.commit()
         return NormalizeSummary(input: input, output: output, mode: target.description, before: before.loudness,
                                 after: r.after, gainDB: r.gainDB, limiterMaxReductionDB: r.limiterMaxReductionDB,
-                                passes: r.passes, bytes: bytes, warning: r.warning)
+                                passes: r.passes, reencodes: settings.format == .mp3 ? r.reencodes : nil,
+                                bytes: bytes, warning: r.warning)
     }
 
     /// Plain peak normalization: one pass to find the sample peak, one to apply the gain. No

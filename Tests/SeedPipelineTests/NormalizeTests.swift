@@ -75,10 +75,36 @@ final class NormalizeTests: XCTestCase {
         job.targetLUFS = -20
         let s = try job.run()
         XCTAssertEqual(s.limiterMaxReductionDB, 0)
-        XCTAssertEqual(s.after.integratedLUFS ?? 0, -20, accuracy: 0.1, "measured on the stereo mix before encoding")
+        // What is reported is the decoded MP3 (MP3 takes a little loudness).
         let decoded = try measure(s.output)
         XCTAssertEqual(decoded.integratedLUFS ?? 0, -20, accuracy: 0.3, "the decoded MP3")
+        XCTAssertEqual(s.after.integratedLUFS ?? 0, decoded.integratedLUFS ?? 1, accuracy: 0.01)
         XCTAssertGreaterThan(s.passes, 1, "the downmix moved the loudness, so a correction pass ran")
+    }
+
+    /// Hard limiting at low rates and into MP3, re-measured on the written (decoded) file by the
+    /// tests' own ≥ 192 kHz reference: true peak at most 0.05 dB over the ceiling, loudness within
+    /// 0.5 LU. At 22.05 kHz a 4x detector (88.2 kHz) missed these peaks; MP3 coding adds its own.
+    func testCeilingHoldsAtLowRatesAndOnTheDecodedMp3() throws {
+        for (rate, lufs, format) in [(22050, -13.0, "wav"), (8000, -13.0, "wav"), (44100, -13.0, "mp3")] {
+            let x = Signals.denseTones(rate: rate, seconds: 3, peak: 0.5, seed: 5)
+            let input = try TestFiles.write(x, to: dir.appendingPathComponent("dense\(rate).wav").path, rate: rate, depth: .float32)
+            var job = NormalizeJob(input: input, output: dir.appendingPathComponent("dense\(rate).out.\(format)").path)
+            job.targetLUFS = lufs
+            job.ceilingDBTP = -1
+            let s = try job.run()
+            let (y, info) = try TestFiles.read(s.output)
+            let reference = TruePeakReference.dBTP(y, channels: info.channels, rate: info.sampleRate)
+            let after = try measure(s.output)
+            print(String(format: "%d Hz → %@: %.2f LUFS, true peak %.3f dBTP (reference), %.3f reported, %d passes",
+                         rate, format, after.integratedLUFS ?? 0, reference, s.after.truePeakDBTP ?? 0, s.passes))
+            XCTAssertLessThan(s.limiterMaxReductionDB, -1, "\(rate) Hz \(format): the limiter works hard")
+            XCTAssertLessThanOrEqual(reference, -1 + 0.05, "\(rate) Hz \(format)")
+            XCTAssertEqual(after.integratedLUFS ?? 0, lufs, accuracy: 0.5, "\(rate) Hz \(format)")
+            // What is reported is what the file decodes to.
+            XCTAssertEqual(s.after.truePeakDBTP ?? 0, after.truePeakDBTP ?? 1, accuracy: 0.01)
+            XCTAssertEqual(s.after.integratedLUFS ?? 0, after.integratedLUFS ?? 1, accuracy: 0.01)
+        }
     }
 
     func testAnUnreachableTargetIsReportedNotHidden() throws {
