@@ -17,7 +17,7 @@ public func trackBeats(_ onsets: OnsetTrack, network: BeatActivationNetwork,
 /// downbeat activation at the beats → the steady-beat decision.
 ///
 /// Memory does not grow with the input: activation frames are buffered only until the chunks
-/// that need them are decoded (at most two chunks less their overlap, plus margins), and what is
+/// that need them are decoded (at most two chunks less their overlap, plus ±30 ms), and what is
 /// kept for the whole input is a few numbers per beat. Each chunk is decoded with the tempo prior
 /// of everything heard up to its end; an input of one chunk (2 minutes) with that of the whole input.
 public final class BeatTracker {
@@ -25,7 +25,8 @@ public final class BeatTracker {
     public let options: BeatTrackingOptions
     private let periods: ClosedRange<Int>
     private let chunk: Int, overlap: Int
-    private let margin: Int
+    /// Frames either side of a beat searched for the activation's peak (±30 ms); decoding chunks
+    /// read that far past their ends.
     private let reach: Int
     private let stream: BeatActivationStream
 
@@ -33,7 +34,7 @@ public final class BeatTracker {
     private var base = 0
     private var beatActivation: [Float] = [], downbeatActivation: [Float] = []
     private var received: Int { base + beatActivation.count }
-    /// Activation frames held now: at most two chunks less their overlap and the margins,
+    /// Activation frames held now: at most two chunks less their overlap and ±30 ms,
     /// whatever the input's length.
     public var bufferedFrames: Int { beatActivation.count }
 
@@ -61,7 +62,6 @@ public final class BeatTracker {
         chunk = Int(options.chunkSeconds * fps)
         overlap = Int(options.overlapSeconds * fps)
         reach = max(1, Int(0.03 * fps))
-        margin = reach
     }
 
     /// Adds the next onset frames (`OnsetStrengthExtractor.takeFrames()`), with their band features.
@@ -74,11 +74,11 @@ public final class BeatTracker {
             beatActivation.append(min(1, max(0, activation[i])))
             downbeatActivation.append(min(1, max(0, activation[i + 1])))
         }
-        while received >= begin + chunk + margin {
+        while received >= begin + chunk + reach {
             decodeChunk(from: begin, to: begin + chunk, keepTo: begin + chunk - overlap / 2)
             begin += chunk - overlap
             // The last whole chunk stays too, for the final decode (see `finish`).
-            drop(before: min(begin - margin, received - chunk - margin))
+            drop(before: min(begin - reach, received - chunk - reach))
         }
     }
 
@@ -125,7 +125,7 @@ public final class BeatTracker {
     /// Decodes frames begin..<end and keeps the beats from where the chunk before stopped keeping
     /// up to `keepTo` (the chunk's middle; its end at the input's end).
     private func decodeChunk(from begin: Int, to end: Int, keepTo: Int) {
-        let lo = max(base, begin - margin), hi = min(received, end + margin)
+        let lo = max(base, begin - reach), hi = min(received, end + reach)
         if end > fed {
             beatActivation[(fed - base)..<(end - base)].withUnsafeBufferPointer { autocorrelation.push($0) }
             fed = end

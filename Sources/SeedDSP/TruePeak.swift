@@ -33,6 +33,17 @@ public enum TruePeak {
         }
         return (0..<factor).map { p in (0..<taps).map { k in Float(h[k * factor + p]) } }
     }
+
+    /// Phases 1..<factor (phase 0 is the sample itself) as 16-wide vectors, `taps / 16` a phase,
+    /// oldest sample first: what the meter and the limiter multiply each window by.
+    public static func phaseVectors(factor: Int, taps: Int) -> [SIMD16<Float>] {
+        var vectors: [SIMD16<Float>] = []
+        for p in phases(factor: factor, taps: taps).dropFirst() {
+            let r = Array(p.reversed())
+            for v in 0..<(taps / 16) { vectors.append(SIMD16<Float>(r[(16 * v)..<(16 * v + 16)])) }
+        }
+        return vectors
+    }
 }
 
 /// A streaming true-peak meter (interleaved float frames in, the largest absolute value of the
@@ -60,11 +71,7 @@ public final class TruePeakMeter: @unchecked Sendable {
         self.channels = channels
         self.factor = factor
         taps = TruePeak.meterTaps
-        var vectors: [SIMD16<Float>] = []
-        for p in TruePeak.phases(factor: factor, taps: taps).dropFirst() {
-            let r = Array(p.reversed())
-            for v in 0..<(taps / 16) { vectors.append(SIMD16<Float>(r[(16 * v)..<(16 * v + 16)])) }
-        }
+        let vectors = TruePeak.phaseVectors(factor: factor, taps: taps)
         phaseCount = vectors.count
         phases = .allocate(capacity: max(1, vectors.count))
         phases.initialize(from: vectors, count: vectors.count)

@@ -56,13 +56,7 @@ public struct TruePeakLimiter {
         releaseCoefficient = Float(1 - exp(-1 / (releaseMs / 1000 * Double(sampleRate))))
         taps = TruePeak.limiterTaps
         filterDelay = taps / 2
-        // Reversed so they line up with the oldest-first window; phase 0 is a pure delay, skipped.
-        var vectors: [SIMD16<Float>] = []
-        for p in TruePeak.phases(factor: TruePeak.factor(sampleRate: sampleRate), taps: taps).dropFirst() {
-            let r = Array(p.reversed())
-            for v in 0..<(taps / 16) { vectors.append(SIMD16<Float>(r[(16 * v)..<(16 * v + 16)])) }
-        }
-        phases = vectors
+        phases = TruePeak.phaseVectors(factor: TruePeak.factor(sampleRate: sampleRate), taps: taps)
         latency = lookahead - 1 + filterDelay
         lines = [Float](repeating: 0, count: (taps - 1 + Self.block) * channels)
         peaks = [Float](repeating: 0, count: Self.block)
