@@ -24,6 +24,8 @@ public enum APIError: Error, Equatable {
     case timedOut(String)
     case noResult(String)
     case nothingToExport
+    /// The agent answered (a question, a suggestion) without generating anything.
+    case answeredWithoutGenerating(reply: String, target: SkillTarget)
     case renderFailed(String)
     case renderStillRunning(String)
     case nothingToResume
@@ -74,6 +76,11 @@ public enum APIError: Error, Equatable {
         case .timedOut(let what): return "\(what): timed out"
         case .noResult(let what): return what
         case .nothingToExport: return "nothing to export yet: the project has no generated track (generate something first with seed ask)"
+        case .answeredWithoutGenerating(let reply, let target):
+            var said = reply.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            if said.count > 240 { said = String(said.prefix(240)) + "…" }
+            return "the service answered without generating anything" + (said.isEmpty ? "" : ": \"\(said)\"")
+                + "; say what to make in the same project with `seed ask \"Generate …\" --target \(target.rawValue)`, then `seed run --resume` (or `seed export --target \(target.rawValue)`)"
         case .renderFailed(let why): return "the render failed twice" + (why.isEmpty ? "" : ": \(why)")
         case .renderStillRunning(let id):
             return "render \(id) is still running; run `seed export --resume` later to pick it up"
@@ -95,7 +102,7 @@ public enum APIError: Error, Equatable {
         case .serviceRejectedFile(_, let tooLarge): return tooLarge ? 67 : 65
         case .network, .server, .service, .renderFailed: return 69
         case .stateUnwritable, .output: return 73
-        case .rateLimited, .timedOut, .noResult, .renderStillRunning: return 75
+        case .rateLimited, .timedOut, .noResult, .renderStillRunning, .answeredWithoutGenerating: return 75
         case .unexpectedResponse: return 76
         case .cancelled: return 130
         case .tokenRejected, .outOfCredits, .exportBlocked: return 77

@@ -251,6 +251,14 @@ public final class NemoClient {
         store.read("sessions.json", as: [String: SessionRecord].self)?[sessionKey]
     }
 
+    /// The product of the newest saved session against `baseURL` (a `seed run` makes one): the
+    /// product that client commands without --target follow.
+    public static func newestSessionTarget(store: StateStore, baseURL: String) -> SkillTarget? {
+        let sessions = store.read("sessions.json", as: [String: SessionRecord].self) ?? [:]
+        let newest = sessions.filter { $0.key.hasPrefix(baseURL + "|") }.max { $0.value.createdAt < $1.value.createdAt }
+        return newest.flatMap { SkillTarget(rawValue: String($0.key.dropFirst(baseURL.count + 1))) }
+    }
+
     /// POST /api/tasks/me/with-session/nemo_agent; the new session becomes the saved one.
     @discardableResult
     public func createSession() throws -> String {

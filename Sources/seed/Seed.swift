@@ -20,7 +20,7 @@ struct Seed: ParsableCommand {
         """,
         version: version,
         subcommands: [InfoCommand.self, TrimCommand.self, BeatsCommand.self, PlotCommand.self, NormalizeCommand.self, ResampleCommand.self, EncodeCommand.self,
-                      PrepareCommand.self, RunCommand.self,
+                      PrepareCommand.self, RunCommand.self, RunsCommand.self,
                       ChatCommand.self, TokenCommand.self, CreditsCommand.self, UploadCommand.self, AskCommand.self, StatusCommand.self, ExportCommand.self]
     )
 

@@ -74,7 +74,7 @@ final class ExportCLITests: ClientTestCase {
         XCTAssertEqual(try seed(["ask", "hello", "--target", "music-creator-ai"]).status, 0)
         assertFails(try seed(["export", "--target", "music-creator-ai"]), code: 65, mentioning: "generate something first")
         set { $0.exportBlocked = true }
-        assertFails(try seed(["export", "-o", "x.mp4"]), code: 77, mentioning: "register or upgrade")
+        assertFails(try seed(["export", "-o", "x.mp4", "--target", "mureka-ai"]), code: 77, mentioning: "register or upgrade")
         XCTAssertTrue(server.renderIDs.isEmpty)
     }
 

@@ -48,7 +48,7 @@ final class RunCLITests: ClientTestCase {
         XCTAssertEqual(clipUpload.first?.contentType, "audio/mpeg", file: file, line: line)
         XCTAssertEqual(server.messages.count, 1, file: file, line: line)
         let message = server.messages.first ?? ""
-        XCTAssertTrue(message.hasPrefix(prompt), message, file: file, line: line)
+        XCTAssertTrue(message.contains(prompt + "\n\n[seed beat markers"), "the user's words whole, before the markers: \(message)", file: file, line: line)
         XCTAssertTrue(message.hasSuffix(side["markers"] as! String), message, file: file, line: line)
         let markers = try XCTUnwrap(MarkerReader(prompt: message), file: file, line: line)
         let tempo = side["tempo"] as! [String: Any]
@@ -121,7 +121,8 @@ final class RunCLITests: ClientTestCase {
         let r = try seed(["run", "--target", "music-generator-free-easy", "--prompt", "calm piano, 30 seconds", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(server.uploads.isEmpty)
-        XCTAssertEqual(server.messages, ["calm piano, 30 seconds"], "no markers without a clip")
+        XCTAssertEqual(server.messages, ["Generate a royalty-free background music track: calm piano, 30 seconds"],
+                       "a request for the product with the words whole, the length they state, no markers without a clip")
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let output = try XCTUnwrap(obj["output"] as? String)
         XCTAssertTrue(URL(fileURLWithPath: output).lastPathComponent.hasPrefix("seed-run_"), output)

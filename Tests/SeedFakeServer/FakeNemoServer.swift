@@ -48,6 +48,8 @@ public final class FakeNemoServer: @unchecked Sendable {
     public var requests: [ReceivedRequest] { lock.withLock { _requests } }
     public var uploads: [UploadedFile] { lock.withLock { _uploads } }
     public var messages: [String] { lock.withLock { _messages.map(\.text) } }
+    /// Messages with the session each went to.
+    public var sessionMessages: [(session: String, text: String)] { lock.withLock { _messages } }
     public var renderIDs: [String] { lock.withLock { _renderSubmissions.map(\.id) } }
     public var renderBodies: [[String: Any]] { lock.withLock { _renderSubmissions.map(\.body) } }
     public var issuedTokens: [String] { lock.withLock { Array(tokens.keys) } }
@@ -321,6 +323,12 @@ public final class FakeNemoServer: @unchecked Sendable {
             out.append(.action(edit))
             out.append(.bytes(textEvent(pieces.joined(), partial: false)))
             return out
+        }
+        let lowered = text.lowercased()
+        if s.agentWantsRequests, !FakeScenario.askVerbs.contains(where: { lowered.hasPrefix($0) }) {
+            steps = [.bytes(textEvent(FakeScenario.suggestion, partial: true)), .bytes(textEvent(FakeScenario.suggestion, partial: false))]
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/event-stream"],
+                                body: HTTPBodySequence(from: ScriptedBody(steps: steps)))
         }
         switch s.chat {
         case .reply(let pieces):

@@ -19,6 +19,12 @@ public struct FakeScenario: Sendable {
     public var chat: ChatScript = .reply(["Here is a first take of ", "your song. ", "Click the Export button to download it."])
     /// Whether a chat message changes the project (adds a generated track).
     public var chatEdits = true
+    /// Like the real agent: a message that does not ask for something (a bare mood, "calm piano")
+    /// gets a suggestion and no generation. Asking means opening with one of `FakeScenario.askVerbs`.
+    public var agentWantsRequests = false
+    public static let askVerbs = ["generate", "make", "create", "add", "compose", "生成", "制作"]
+    /// The suggestion the agent gives instead of generating.
+    public static let suggestion = "I can compose music for you! Try: 'Generate a chill lo-fi song'."
     /// Status polls answered "processing" before "completed".
     public var renderPolls = 1
     public var renderFailsFirst = false

@@ -12,6 +12,11 @@ public struct RunRequest: Sendable {
     /// Clip length instead of the product's default.
     public var seconds: Double?
     public var force = false
+    /// Send the words untouched instead of the product's request wording.
+    public var rawPrompt = false
+    /// The batch the run belongs to, and its place there.
+    public var batch: String?
+    public var batchIndex: Int?
 
     public init(input: String?, prompt: String) {
         self.input = input
@@ -67,6 +72,12 @@ public final class RunPipeline {
 
     /// Checks the request against the product before anything is done, and starts the run.
     public func start(_ request: RunRequest, callbacks: RunCallbacks) throws -> RunResult {
+        var record = try plan(request)
+        return try advance(record: &record, callbacks: callbacks, resumed: false)
+    }
+
+    /// Checks the request against the product and saves it as a run not yet started.
+    public func plan(_ request: RunRequest) throws -> RunRecord {
         let target = client.settings.target
         let profile = target.profile
         if request.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -85,7 +96,7 @@ public final class RunPipeline {
         }
         for v in request.videos { _ = try client.checkUpload(v) }
 
-        let id = "run_\(Int(Date().timeIntervalSince1970 * 1000))"
+        let id = "run_\(Int(Date().timeIntervalSince1970 * 1000))_\(String(UInt16.random(in: .min ... .max), radix: 16))"
         let output: String
         if let o = request.output {
             output = o
@@ -100,18 +111,46 @@ public final class RunPipeline {
                                input: request.input, prompt: request.prompt, videos: request.videos,
                                output: URL(fileURLWithPath: output).standardizedFileURL.path, force: request.force,
                                seconds: request.seconds)
+        record.rawPrompt = request.rawPrompt ? true : nil
+        record.batch = request.batch
+        record.batchIndex = request.batchIndex
         try book.save(record)
-        return try advance(&record, callbacks: callbacks, resumed: false)
+        return record
     }
+
+    /// The unfinished runs of a batch.
+    public func unfinished(batch: String) -> [RunRecord] { book.unfinished(batch: batch) }
+
+    /// The newest unfinished run (or the one named), not advanced.
+    public func unfinished(id: String?) -> RunRecord? { book.unfinished(id: id, baseURL: client.settings.baseURL) }
 
     /// Continues the newest unfinished run (or the one named) from its last finished step.
     public func resume(id: String?, callbacks: RunCallbacks) throws -> RunResult {
         guard var record = book.unfinished(id: id, baseURL: client.settings.baseURL) else {
             throw APIError.usage(id.map { "there is no unfinished run \($0)" } ?? "there is no unfinished run to resume")
         }
-        if let t = SkillTarget(rawValue: record.target) { client.settings.target = t }
         client.notice("resuming \(record.id) after \(record.lastStep)")
-        return try advance(&record, callbacks: callbacks, resumed: true)
+        return try advance(record: &record, callbacks: callbacks, resumed: true)
+    }
+
+    /// Runs every step of `record` not yet finished, in the record's product; an error is noted
+    /// in the record (for `seed runs`) and thrown.
+    public func advance(record: inout RunRecord, callbacks: RunCallbacks, resumed: Bool) throws -> RunResult {
+        if let t = SkillTarget(rawValue: record.target) { client.settings.target = t }
+        do {
+            let result = try advance(&record, callbacks: callbacks, resumed: resumed)
+            if record.failure != nil { book.noteFailure(id: record.id, nil) }
+            return result
+        } catch {
+            record.failure = Self.describe(error)
+            book.noteFailure(id: record.id, record.failure)
+            throw error
+        }
+    }
+
+    /// An error in the user's words, for the run record.
+    static func describe(_ error: Error) -> String {
+        (error as? APIError)?.message ?? (error as? AudioError)?.message ?? "\(error)"
     }
 
     /// Runs every step not yet finished.
@@ -209,7 +248,9 @@ public final class RunPipeline {
         }
 
         // 5. The prompt with the beat markers, sent exactly once.
-        let message = r.message ?? BeatMarkers.prompt(r.prompt, markers: sidecar?.markers)
+        let words = r.rawPrompt == true ? r.prompt
+            : PromptWording.request(r.prompt, target: client.settings.target, seconds: r.seconds, hasAudio: r.input != nil)
+        let message = r.message ?? BeatMarkers.prompt(words, markers: sidecar?.markers)
         r.message = message
         var reply = ""
         if !r.messageSent {
@@ -218,6 +259,7 @@ public final class RunPipeline {
             try book.save(r)
             let result = try client.ask(message, callbacks: ChatCallbacks(text: callbacks.text, stillWorking: callbacks.stillWorking))
             reply = result.reply
+            r.reply = reply
             r.replied = true
             try finish("chat")
         } else if !r.replied {
@@ -227,12 +269,16 @@ public final class RunPipeline {
             try finish("chat")
         } else {
             callbacks.step(.chat, "the prompt was answered", true)
+            reply = r.reply ?? ""
         }
 
-        // 6. Something to export?
+        // 6. Something to export? A reply without a generation (a question, a suggestion) leaves
+        // the run resumable: the user answers with `seed ask` in the same project.
         callbacks.step(.check, "checking the project", false)
         let state = try client.projectState()
-        guard state.hasContent else { throw APIError.nothingToExport }
+        guard state.hasContent else {
+            throw APIError.answeredWithoutGenerating(reply: r.reply ?? reply, target: client.settings.target)
+        }
 
         // 7. Render and download; a render a killed run left is picked up, never started twice.
         let exportCallbacks = ExportCallbacks(status: callbacks.renderStatus, download: callbacks.progress)
@@ -253,6 +299,7 @@ public final class RunPipeline {
         }
         r.renderID = exported.renderID
         r.finished = true
+        r.failure = nil
         try finish("export")
         return RunResult(runID: r.id, target: r.target, sessionID: r.sessionID ?? "", clip: r.clip, sidecar: r.sidecar,
                          message: message, reply: reply, timeline: state.summary, output: exported.output,

@@ -28,9 +28,9 @@ struct ChatCommand: ParsableCommand {
         c.cancelled = { ChatSignals.cancel != 0 }
         ChatSignals.install()
         let reader = LineReader(historyPath: try? c.store.ensureDirectory() + "/chat_history")
-        var session = ChatSession(client: c, target: client.target)
+        var session = ChatSession(client: c, target: c.settings.target)
         if reader.interactive {
-            Console.out("seed chat with \(client.target.rawValue): type a message, a file to upload, status, credits, export, help or quit.")
+            Console.out("seed chat with \(c.settings.target.rawValue): type a message, a file to upload, status, credits, export, help or quit.")
         }
         var firstFailure: Int32?
         loop: while true {
