@@ -27,6 +27,7 @@ let package = Package(
     targets: [
         shim("CSndfile", pkg: "sndfile", apt: "libsndfile1-dev"),
         shim("CLame", pkg: nil, apt: "libmp3lame-dev"), // lame ships no .pc file
+        shim("CMpg123", pkg: "libmpg123", apt: "libmpg123-dev"),
         shim("CSoxr", pkg: "soxr", apt: "libsoxr-dev"),
         shim("CSampleRate", pkg: "samplerate", apt: "libsamplerate0-dev"),
         shim("CEbur128", pkg: "libebur128", apt: "libebur128-dev"),
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "SeedDSP", dependencies: ["CFFTW", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SeedAudio",
-                dependencies: ["SeedDSP", "CSndfile", "CLame", "CSoxr", "CSampleRate", "CEbur128"]),
+                dependencies: ["SeedDSP", "CSndfile", "CLame", "CMpg123", "CSoxr", "CSampleRate", "CEbur128"]),
         .target(name: "SeedClient", dependencies: ["SeedAudio", "CCurl"]),
         .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP", "SeedClient",
                                                 .product(name: "Crypto", package: "swift-crypto")],

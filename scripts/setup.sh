@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libsndfile1-dev libmp3lame-dev libsoxr-dev libsamplerate0-dev
+packages=(pkg-config libsndfile1-dev libmp3lame-dev libmpg123-dev libsoxr-dev libsamplerate0-dev
           libebur128-dev libcurl4-openssl-dev libfftw3-dev libopenblas-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,10 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case unreadable(String, reason: String)
     case unsupportedFormat(String, detail: String)
     case truncated(String, readableSeconds: Double)
+    /// A compressed stream with missing or undecodable audio; `--salvage` keeps what decodes.
+    case damaged(String, StreamDamage)
+    /// Not audio in any format seed reads ("MP3 frames not found").
+    case notAudio(String, detail: String)
     case nonFiniteSamples(String, atSeconds: Double)
     case unsupportedSampleRate(Int)
     case unsupportedChannelCount(Int)
@@ -33,6 +37,9 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .unsupportedFormat(let p, let d): return "\(p): \(d)"
         case .truncated(let p, let s):
             return "\(p): the file is truncated or corrupt (only \(String(format: "%.2f", s)) s readable)"
+        case .damaged(let p, let d):
+            return "\(URL(fileURLWithPath: p).lastPathComponent) is damaged: \(d.summary); use --salvage to keep what decodes"
+        case .notAudio(let p, let d): return "\(p): not an audio file seed can read (\(d))"
         case .nonFiniteSamples(let p, let s):
             return "\(p): contains NaN or infinite samples (first at \(String(format: "%.3f", s)) s)"
         case .unsupportedSampleRate(let r):

@@ -19,12 +19,23 @@ public enum AudioOpener {
         }
         let ext = (path as NSString).pathExtension.lowercased()
         if ffmpegExtensions.contains(ext) { return try openWithFFmpeg(path, sndfileError: nil) }
+        if ext == "mp3" || (ext != "wav" && Self.startsLikeMp3(path)) { return try Mpg123Source(path: path) }
+        if ext == "flac" && DamagePolicy.salvage { return try FlacSalvage.open(path) }
         do {
             return try SndfileSource(path: path)
         } catch AudioError.unreadable(_, let reason) where !sndfileExtensions.contains(ext) {
             // Not something libsndfile knows; a video container or an odd codec may still decode.
             return try openWithFFmpeg(path, sndfileError: reason)
         }
+    }
+
+    /// An ID3v2 tag or an MPEG audio sync word at the start.
+    static func startsLikeMp3(_ path: String) -> Bool {
+        guard let f = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? f.close() }
+        let b = [UInt8](f.readData(ofLength: 4))
+        guard b.count == 4 else { return false }
+        return (b[0] == 0x49 && b[1] == 0x44 && b[2] == 0x33) || (b[0] == 0xFF && b[1] & 0xE6 == 0xE2)
     }
 
     private static func openWithFFmpeg(_ path: String, sndfileError: String?) throws -> AudioSource {

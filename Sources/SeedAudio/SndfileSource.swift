@@ -7,13 +7,27 @@ public final class SndfileSource: AudioSource {
     public let info: SourceInfo
     private var handle: OpaquePointer?
     private var framesRead: Int64 = 0
+    /// Damage found when the file was opened (Ogg pages), completed when the end is reached.
+    private var damage: StreamDamage?
+    private var isFlac = false
+
+    /// Frames delivered since the start (or the last seek's target).
+    var framesDecoded: Int64 { framesRead }
+    /// Whether reaching the end checks the count against the container's (off while salvaging).
+    private let checksEnd: Bool
 
     /// Opens `path`; throws `AudioError` with a user message when libsndfile cannot read it.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, checksEnd: true)
+    }
+
+    init(path: String, checksEnd: Bool) throws {
         self.path = path
+        self.checksEnd = checksEnd
         var sfinfo = SF_INFO()
         guard let h = sf_open(path, Int32(SFM_READ), &sfinfo) else {
             let reason = String(cString: sf_strerror(nil))
+            if reason.hasPrefix("Format not recognised") { throw AudioError.notAudio(path, detail: Self.missingHeader(path)) }
             throw AudioError.unreadable(path, reason: reason)
         }
         handle = h
@@ -29,6 +43,12 @@ public final class SndfileSource: AudioSource {
         do {
             try AudioLimits.check(sampleRate: info.sampleRate, channels: info.channels)
             try checkHeaderAgainstFileSize()
+            isFlac = major == Int32(SF_FORMAT_FLAC)
+            if major == Int32(SF_FORMAT_OGG) {
+                damage = try OggStreamCheck.scan(path).damage(rate: info.sampleRate, declared: info.frames)
+                // Refused at once; under --salvage the figures are made exact at the end.
+                if let d = damage, !DamagePolicy.salvage { try DamagePolicy.handle(path, d) }
+            }
         } catch {
             close()
             throw error
@@ -51,6 +71,7 @@ public final class SndfileSource: AudioSource {
             if sf_error(h) != 0 {
                 throw AudioError.decoderFailed(path, reason: String(cString: sf_strerror(h)))
             }
+            if checksEnd { try checkEnd() }
             return 0
         }
         try checkFinite(buffer, frames: n, info: info, path: path, firstFrame: framesRead)
@@ -72,6 +93,37 @@ public final class SndfileSource: AudioSource {
     }
 
     deinit { close() }
+
+    /// At the end of the stream: fewer frames than the container declares (FLAC's STREAMINFO,
+    /// Ogg's last granule) means frames that did not decode; libsndfile stops or skips silently.
+    private func checkEnd() throws {
+        let decoded = Double(framesRead) / Double(info.sampleRate)
+        if var d = damage {
+            // Ogg: the walk found the damage; the decoder says how much really decoded.
+            d.decoded = decoded
+            damage = nil
+            try DamagePolicy.handle(path, d)
+            return
+        }
+        guard let declared = info.frames else { return }
+        let tolerance: Int64 = isFlac ? 0 : Int64(info.sampleRate / 100)
+        guard declared - framesRead > tolerance else { return }
+        let d = StreamDamage(expected: Double(declared) / Double(info.sampleRate), decoded: decoded,
+                             gaps: [.init(at: decoded, seconds: Double(declared - framesRead) / Double(info.sampleRate))],
+                             cause: "stream error at \(StreamDamage.clock(decoded))")
+        try DamagePolicy.handle(path, d)
+    }
+
+    /// What a file that libsndfile does not recognize lacks, by its extension.
+    static func missingHeader(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "flac": return "no FLAC stream header"
+        case "ogg", "oga", "opus": return "no Ogg pages"
+        case "wav", "w64", "rf64": return "no RIFF/WAVE header"
+        case "aif", "aiff": return "no AIFF header"
+        default: return "format not recognised"
+        }
+    }
 
     /// libsndfile opens a truncated WAV/AIFF and quietly shortens it; its log says "(should be …)"
     /// on the data chunk. A user must hear about that rather than get half a song.

@@ -35,6 +35,8 @@ public struct EncodeSummary: Sendable, Codable {
     public var provenMaxBytes: Int64?
     public var passes: Int
     public var reason: String
+    /// Set when a damaged input was salvaged (`--salvage`): how much decoded and where audio is missing.
+    public var damage: StreamDamage?
 }
 
 extension EncodeJob {
@@ -68,12 +70,14 @@ extension EncodeJob {
         }
         let bytes = out.writtenBytes
         try out.commit()
-        return EncodeSummary(input: input, output: output, format: settings.format.rawValue,
-                             sampleRate: settings.sampleRate, channels: settings.channels,
-                             mode: Self.describe(settings), inputSeconds: shape.seconds, outputFrames: written,
-                             bytes: bytes, maxBytes: request.maxBytes,
-                             provenMaxBytes: passes == 2 ? nil : plan.provenMaxBytes, passes: passes,
-                             reason: passes == 2 ? "ABR overran the budget; re-encoded as \(Self.describe(settings))" : plan.reason)
+        var summary = EncodeSummary(input: input, output: output, format: settings.format.rawValue,
+                                    sampleRate: settings.sampleRate, channels: settings.channels,
+                                    mode: Self.describe(settings), inputSeconds: shape.seconds, outputFrames: written,
+                                    bytes: bytes, maxBytes: request.maxBytes,
+                                    provenMaxBytes: passes == 2 ? nil : plan.provenMaxBytes, passes: passes,
+                                    reason: passes == 2 ? "ABR overran the budget; re-encoded as \(Self.describe(settings))" : plan.reason)
+        summary.damage = DamagePolicy.report(for: input)
+        return summary
     }
 
     private func encodePass(_ source: AudioSource, _ out: OutputFile, _ settings: EncoderSettings,

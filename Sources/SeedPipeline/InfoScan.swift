@@ -13,6 +13,8 @@ public struct InfoReport: Sendable, Codable {
     public var frames: Int64
     public var durationSeconds: Double
     public var loudness: LoudnessReport
+    /// Set when a damaged input was salvaged (`--salvage`): how much decoded and where audio is missing.
+    public var damage: StreamDamage?
 }
 
 /// Decodes the whole file once (streamed) to count frames and measure peak and loudness.
@@ -22,7 +24,9 @@ public func scanInfo(path: String, progress: ProgressHandler? = nil) throws -> I
     let info = source.info
     let (loudness, frames) = try meterToEnd(source, progress: progress)
     let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
-    return InfoReport(path: path, bytes: bytes, container: info.container, codec: info.codec,
-                      decoder: info.decoder, sampleRate: info.sampleRate, channels: info.channels, frames: frames,
-                      durationSeconds: Double(frames) / Double(info.sampleRate), loudness: loudness)
+    var report = InfoReport(path: path, bytes: bytes, container: info.container, codec: info.codec,
+                            decoder: info.decoder, sampleRate: info.sampleRate, channels: info.channels, frames: frames,
+                            durationSeconds: Double(frames) / Double(info.sampleRate), loudness: loudness)
+    report.damage = DamagePolicy.report(for: path)
+    return report
 }

@@ -41,6 +41,8 @@ public struct NormalizeSummary: Sendable, Codable {
     public var bytes: Int64
     /// Set when the target could not be reached under the ceiling (the output is as close as it got).
     public var warning: String?
+    /// Set when a damaged input was salvaged (`--salvage`): how much decoded and where audio is missing.
+    public var damage: StreamDamage?
 }
 
 extension NormalizeJob {
@@ -62,10 +64,12 @@ extension NormalizeJob {
                                      resample: resample, title: title, progress: { progress?(0.4 + 0.6 * $0) })
         let bytes = out.writtenBytes
         try out.commit()
-        return NormalizeSummary(input: input, output: output, mode: target.description, before: before.loudness,
-                                after: r.after, gainDB: r.gainDB, limiterMaxReductionDB: r.limiterMaxReductionDB,
-                                passes: r.passes, reencodes: settings.format == .mp3 ? r.reencodes : nil,
-                                bytes: bytes, warning: r.warning)
+        var summary = NormalizeSummary(input: input, output: output, mode: target.description, before: before.loudness,
+                                       after: r.after, gainDB: r.gainDB, limiterMaxReductionDB: r.limiterMaxReductionDB,
+                                       passes: r.passes, reencodes: settings.format == .mp3 ? r.reencodes : nil,
+                                       bytes: bytes, warning: r.warning)
+        summary.damage = DamagePolicy.report(for: input)
+        return summary
     }
 
     /// Plain peak normalization: one pass to find the sample peak, one to apply the gain. No
@@ -115,8 +119,10 @@ extension NormalizeJob {
         before.samplePeakDBFS = peakDB
         var after = LoudnessReport()
         after.samplePeakDBFS = sink.peak > 0 ? 20 * log10(Double(sink.peak)) : nil
-        return NormalizeSummary(input: input, output: output, mode: LoudnessTarget(peakDBFS: target).description,
-                                before: before, after: after, gainDB: gain, limiterMaxReductionDB: 0, passes: 1,
-                                bytes: bytes, warning: nil)
+        var summary = NormalizeSummary(input: input, output: output, mode: LoudnessTarget(peakDBFS: target).description,
+                                       before: before, after: after, gainDB: gain, limiterMaxReductionDB: 0, passes: 1,
+                                       bytes: bytes, warning: nil)
+        summary.damage = DamagePolicy.report(for: input)
+        return summary
     }
 }

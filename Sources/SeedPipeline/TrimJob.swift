@@ -125,6 +125,8 @@ public struct TrimSummary: Sendable, Codable {
     public var sampleRate: Int?
     public var channels: Int?
     public var encodingReason: String?
+    /// Set when a damaged input was salvaged (`--salvage`): how much decoded and where audio is missing.
+    public var damage: StreamDamage?
 }
 
 extension TrimJob {
@@ -172,6 +174,7 @@ extension TrimJob {
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
                                   kind: choice.kind, material: choice.material, barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
+        summary.damage = DamagePolicy.report(for: input)
         // "Before" is measured in the output's rate and channels, as the loudness passes see it; a
         // clip of a few minutes is kept in memory by the same read, and the passes start from there.
         var before: LoudnessReport? = nil

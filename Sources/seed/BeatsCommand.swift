@@ -52,7 +52,10 @@ struct BeatsCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             let unit = try cuts.map(CutUnit.init)
             let source = try AudioOpener.open(file)

@@ -20,6 +20,24 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// What to do with a damaged or truncated input.
+struct DamageOptions: ParsableArguments {
+    @Flag(help: "Keep what a damaged or truncated file still decodes (damaged frames skipped where the decoder can resync), say how much was lost and where, and carry on; the sidecar and --json record it as damage. Default: refuse it (exit 65, nothing written).")
+    var salvage = false
+
+    /// Sets the policy for every file this process opens; a salvaged file gets one line on stderr.
+    func apply() {
+        DamagePolicy.salvage = salvage
+        DamagePolicy.onSalvage = { path, d in
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let lost = d.expected == nil && d.lost < 0.05 ? "how much is lost is unknown" : String(format: "%.1f s lost", d.lost)
+            let at = d.gaps.prefix(3).filter { $0.seconds >= 0.05 }.map { String(format: "%.1f s at %@", $0.seconds, StreamDamage.clock($0.at)) }
+            let line = "seed: warning: \(name) is damaged: \(d.summary); kept what decodes (\(lost)\(at.isEmpty ? "" : ": " + at.joined(separator: ", ")))"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+}
+
 /// Options of commands that write a file.
 struct WriteOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output file (default: next to the input). Its extension picks the format: .wav, .flac or .mp3.")

@@ -43,7 +43,10 @@ struct EncodeCommand: ParsableCommand {
         if vbr != nil && maxSize != nil { throw ValidationError("--vbr cannot promise a size; use --max-size alone or with --bitrate") }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             let output = write.output ?? OutputNaming.path(for: file, tag: nil, ext: "mp3")
             guard let format = OutputFormat(path: output) else {

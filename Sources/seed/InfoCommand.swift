@@ -13,7 +13,10 @@ struct InfoCommand: ParsableCommand {
 
     @OptionGroup var common: OutputOptions
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         var reports: [InfoReport] = []
         var failure: Error?
         for file in files {

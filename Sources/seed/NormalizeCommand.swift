@@ -36,7 +36,10 @@ struct NormalizeCommand: ParsableCommand {
         if let peak, !(-60 ... 0).contains(peak) { throw ValidationError("--peak takes -60 to 0 dBFS") }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             var job = NormalizeJob(input: file, output: write.output ?? OutputNaming.path(
                 for: file, tag: "norm", ext: OutputNaming.format(sameAs: file).rawValue))

@@ -47,7 +47,10 @@ struct PlotCommand: ParsableCommand {
         var window: TrimWindow?
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             let out = output ?? OutputNaming.path(for: file, tag: "plot", ext: "svg")
             let seconds = try best.map(parseDuration)

@@ -19,7 +19,10 @@ struct ResampleCommand: ParsableCommand {
     @OptionGroup var write: WriteOptions
     @OptionGroup var common: OutputOptions
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             let hz = try parseRate(rate)
             try AudioLimits.check(sampleRate: hz, channels: 1)

@@ -51,7 +51,10 @@ struct TrimCommand: ParsableCommand {
         guard (-20 ... 0).contains(truePeak) else { throw ValidationError("--true-peak takes -20 to 0 dBTP") }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             let thresholdDB = try parseLevel(threshold)
             let mode: TrimMode

@@ -18,7 +18,7 @@ final class DecoderTests: XCTestCase {
         if case .truncated(_, let secs) = openError(s("truncated.wav")) {
             XCTAssertEqual(secs, 2.0, accuracy: 0.1)  // a third of a 6 s file, less the header
         } else { XCTFail("truncated") }
-        if case .unreadable = openError(s("not_audio.wav")) {} else { XCTFail("not audio") }
+        if case .notAudio = openError(s("not_audio.wav")) {} else { XCTFail("not audio") }
         if case .fileNotFound = openError(s("no_such_file.wav")) {} else { XCTFail("missing") }
         if case .fileNotFound = openError(dir.path) {} else { XCTFail("a folder is not a file") }
     }

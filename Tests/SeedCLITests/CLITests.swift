@@ -35,7 +35,7 @@ final class CLITests: XCTestCase {
     func testEveryBadInputHasItsExitCodeAndOneLine() throws {
         let cases: [(String, Int32, String)] = [
             ("empty.wav", 65, "empty"), ("truncated.wav", 65, "truncated"), ("nan_samples.wav", 65, "NaN"),
-            ("inf_samples.wav", 65, "infinite"), ("not_audio.wav", 65, "cannot read audio"), ("missing.wav", 66, "no such file"),
+            ("inf_samples.wav", 65, "infinite"), ("not_audio.wav", 65, "not an audio file seed can read"), ("missing.wav", 66, "no such file"),
         ]
         for (name, code, words) in cases {
             assertFails(try SeedBinary.run(["info", fixture(name)]), code: code, mentioning: words)

@@ -26,22 +26,9 @@ struct Mp3Frame: Equatable {
     /// The Layer III frame starting at `offset`, or nil when the bytes there are not one (or the
     /// frame runs past the end).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Mp3Frame? {
-        guard offset + 4 <= bytes.count, bytes[offset] == 0xFF, bytes[offset + 1] & 0xE0 == 0xE0 else { return nil }
-        let b1 = bytes[offset + 1], b2 = bytes[offset + 2], b3 = bytes[offset + 3]
-        let version = (b1 >> 3) & 3           // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
-        guard version != 1, (b1 >> 1) & 3 == 1 else { return nil }  // Layer III only
-        let hasCRC = b1 & 1 == 0
-        let bitrateIndex = Int(b2 >> 4), rateIndex = Int((b2 >> 2) & 3)
-        guard bitrateIndex > 0, bitrateIndex < 15, rateIndex < 3 else { return nil }  // no free format
-        let isMpeg1 = version == 3
-        let baseRate = [44100, 48000, 32000][rateIndex]
-        let sampleRate = isMpeg1 ? baseRate : (version == 2 ? baseRate / 2 : baseRate / 4)
-        // Bitrate index 1-14 into the standard tables (0 is free format, 15 forbidden).
-        let kbps = (isMpeg1 ? Mp3Sink.mpeg1Bitrates : Mp3Sink.mpeg2Bitrates)[bitrateIndex - 1]
-        let size = Mp3Sink.frameBytes(kbps: kbps, sampleRate: sampleRate) + Int((b2 >> 1) & 1)
-        let channels = b3 >> 6 == 3 ? 1 : 2
+        guard let h = Mp3Header.parse(bytes, at: offset) else { return nil }
+        let isMpeg1 = h.isMpeg1, channels = h.channels, size = h.size, headerSize = h.headerSize
         let sideInfoSize = isMpeg1 ? (channels == 1 ? 17 : 32) : (channels == 1 ? 9 : 17)
-        let headerSize = hasCRC ? 6 : 4
         guard offset + size <= bytes.count, headerSize + sideInfoSize <= size else { return nil }
 
         var bits = BitReader(bytes, byteOffset: offset + headerSize)
@@ -72,6 +59,37 @@ struct Mp3Frame: Equatable {
         } else {
             sideInfo[0] = UInt8(value)
         }
+    }
+}
+
+/// The 4-byte header of a Layer III frame (ISO/IEC 11172-3 §2.4.2.3, 13818-3 for the low rates).
+struct Mp3Header: Equatable {
+    var size: Int
+    var headerSize: Int
+    var sampleRate: Int
+    var channels: Int
+    var isMpeg1: Bool
+
+    /// Samples per channel the frame decodes to.
+    var samples: Int { Mp3Sink.samplesPerFrame(sampleRate: sampleRate) }
+
+    /// The header at `offset`, or nil when the 4 bytes there are not a Layer III header
+    /// (free format and reserved values included). The frame may run past the buffer.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Mp3Header? {
+        guard offset >= 0, offset + 4 <= bytes.count, bytes[offset] == 0xFF, bytes[offset + 1] & 0xE0 == 0xE0 else { return nil }
+        let b1 = bytes[offset + 1], b2 = bytes[offset + 2], b3 = bytes[offset + 3]
+        let version = (b1 >> 3) & 3           // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+        guard version != 1, (b1 >> 1) & 3 == 1 else { return nil }  // Layer III only
+        let bitrateIndex = Int(b2 >> 4), rateIndex = Int((b2 >> 2) & 3)
+        guard bitrateIndex > 0, bitrateIndex < 15, rateIndex < 3, b3 & 3 != 2 else { return nil }  // no free format; emphasis 2 reserved
+        let isMpeg1 = version == 3
+        let baseRate = [44100, 48000, 32000][rateIndex]
+        let sampleRate = isMpeg1 ? baseRate : (version == 2 ? baseRate / 2 : baseRate / 4)
+        // Bitrate index 1-14 into the standard tables (0 is free format, 15 forbidden).
+        let kbps = (isMpeg1 ? Mp3Sink.mpeg1Bitrates : Mp3Sink.mpeg2Bitrates)[bitrateIndex - 1]
+        let size = Mp3Sink.frameBytes(kbps: kbps, sampleRate: sampleRate) + Int((b2 >> 1) & 1)
+        return Mp3Header(size: size, headerSize: b1 & 1 == 0 ? 6 : 4, sampleRate: sampleRate,
+                         channels: b3 >> 6 == 3 ? 1 : 2, isMpeg1: isMpeg1)
     }
 }
 

@@ -66,6 +66,8 @@ public struct ClipSidecar: Codable, Sendable {
     public var cuts: [CutSegment]?
     /// The marker line `seed run` writes into the prompt.
     public var markers: String
+    /// Set when a damaged input was salvaged (`--salvage`): how much decoded and where audio is missing.
+    public var damage: StreamDamage?
 
     /// Pretty JSON with sorted keys.
     public func encoded() throws -> Data {

@@ -92,7 +92,7 @@ extension PrepareJob {
             cuts = cutList(beats, unit: unit, end: clipSeconds).map { CutSegment(start: millis($0.start), end: millis($0.end)) }
         }
         let sourceBytes = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int64) ?? nil
-        return ClipSidecar(
+        var sidecar = ClipSidecar(
             target: target.rawValue,
             source: .init(path: input, sha256: try sha256Hex(ofFile: input), bytes: sourceBytes ?? 0,
                           seconds: millis(cut.inputSeconds)),
@@ -110,6 +110,8 @@ extension PrepareJob {
             downbeats: beats.downbeats.map(millis),
             cuts: cuts,
             markers: BeatMarkers.line(beats, clipSeconds: clipSeconds))
+        sidecar.damage = cut.damage
+        return sidecar
     }
 }
 

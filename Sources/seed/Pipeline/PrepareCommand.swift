@@ -48,7 +48,10 @@ struct PrepareCommand: ParsableCommand {
         if !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64") }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             var template = PrepareJob(input: "", target: target, outputDirectory: output)
             template.seconds = try best.map(parseDuration)

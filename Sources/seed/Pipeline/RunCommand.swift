@@ -89,7 +89,10 @@ struct RunCommand: ParsableCommand {
         if isBatch && !videos.isEmpty { throw ValidationError("--video goes with a single run, not a batch") }
     }
 
+    @OptionGroup var damage: DamageOptions
+
     func run() throws {
+        damage.apply()
         try reportingErrors {
             if resume {
                 let c = try client.makeClient(quiet: common.quiet, followsNewestSession: false)
