@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SeedDSP", targets: ["SeedDSP"]),
         .library(name: "SeedPipeline", targets: ["SeedPipeline"]),
         .library(name: "SeedClient", targets: ["SeedClient"]),
+        .library(name: "SeedFiles", targets: ["SeedFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,18 +35,22 @@ let package = Package(
         shim("CCurl", pkg: "libcurl", apt: "libcurl4-openssl-dev"),
         shim("CFFTW", pkg: "fftw3f", apt: "libfftw3-dev"),
         shim("COpenBLAS", pkg: "openblas", apt: "libopenblas-dev"),
+        shim("CCairo", pkg: "cairo", apt: "libcairo2-dev"),
         // The DSP kernels are optimized in debug builds too: the tests meter, limit and track
         // minutes of audio, and unoptimized SIMD code is tens of times slower.
         .target(name: "SeedDSP", dependencies: ["CFFTW", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Atomic output files (temp file beside the target, rename, never the input), under both
+        // the audio layer and the client.
+        .target(name: "SeedFiles"),
         .target(name: "SeedAudio",
-                dependencies: ["SeedDSP", "CSndfile", "CLame", "CMpg123", "CSoxr", "CSampleRate", "CEbur128"]),
-        .target(name: "SeedClient", dependencies: ["SeedAudio", "CCurl"]),
-        .target(name: "SeedPipeline", dependencies: ["SeedAudio", "SeedDSP", "SeedClient",
+                dependencies: ["SeedFiles", "SeedDSP", "CSndfile", "CLame", "CMpg123", "CSoxr", "CSampleRate", "CEbur128"]),
+        .target(name: "SeedClient", dependencies: ["SeedFiles", "CCurl"]),
+        .target(name: "SeedPipeline", dependencies: ["SeedFiles", "SeedAudio", "SeedDSP", "SeedClient", "CCairo",
                                                 .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources/beat-tcn.safetensors")]),
         .executableTarget(name: "seed", dependencies: [
-            "SeedPipeline", "SeedClient",
+            "SeedPipeline", "SeedClient", "SeedFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "SeedTestSupport", dependencies: ["SeedAudio", "SeedDSP"], path: "Tests/SeedTestSupport"),
@@ -56,7 +61,7 @@ let package = Package(
         .testTarget(name: "SeedClientTests", dependencies: ["SeedClient", "SeedTestSupport"]),
         .testTarget(name: "SeedDSPTests", dependencies: ["SeedDSP", "SeedTestSupport"]),
         .testTarget(name: "SeedAudioTests", dependencies: ["SeedAudio", "SeedDSP", "SeedTestSupport"]),
-        .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline", "SeedTestSupport"]),
+        .testTarget(name: "SeedPipelineTests", dependencies: ["SeedPipeline", "SeedFiles", "SeedTestSupport", "CCairo"]),
         .testTarget(name: "SeedCLITests", dependencies: ["SeedPipeline", "SeedClient", "SeedTestSupport", "SeedFakeServer",
                                                         .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libsndfile1-dev libmp3lame-dev libmpg123-dev libsoxr-dev libsamplerate0-dev
-          libebur128-dev libcurl4-openssl-dev libfftw3-dev libopenblas-dev)
+          libebur128-dev libcurl4-openssl-dev libfftw3-dev libopenblas-dev libcairo2-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,10 +15,6 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case unsupportedSampleRate(Int)
     case unsupportedChannelCount(Int)
     case decoderFailed(String, reason: String)
-    case writeFailed(String, reason: String)
-    case diskFull(String)
-    case outputExists(String)
-    case outputIsInput(String)
     case encoderFailed(String)
     case resamplerFailed(String)
     case doesNotFit(String)
@@ -47,10 +43,6 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
         case .unsupportedChannelCount(let c):
             return "\(c) channels are not supported (1 to 8)"
         case .decoderFailed(let p, let r): return "\(p): decoding failed: \(r)"
-        case .writeFailed(let p, let r): return "\(p): cannot write: \(r)"
-        case .diskFull(let p): return "\(p): no space left on the device (nothing was written)"
-        case .outputExists(let p): return "\(p) already exists (use --force to replace it)"
-        case .outputIsInput(let p): return "\(p) is the input file; seed never overwrites its input"
         case .encoderFailed(let r): return "encoder failed: \(r)"
         case .resamplerFailed(let r): return "resampler failed: \(r)"
         case .doesNotFit(let r): return r
@@ -58,12 +50,6 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
             return "\(p) is silence or near-silence (\(level)); normalizing it would only amplify noise"
         case .interrupted: return "stopped"
         }
-    }
-
-    /// Maps a C `errno` from a failed write to the right case.
-    public static func fromWriteErrno(_ code: Int32, path: String) -> AudioError {
-        if code == ENOSPC || code == EDQUOT || code == EFBIG { return .diskFull(path) }
-        return .writeFailed(path, reason: String(cString: strerror(code)))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 
 /// MP3 through libmp3lame, on every core: the stream is cut into chunks a whole number of frames
 /// long, each encoded by its own LAME with a little of the audio before and after it (so its
@@ -53,7 +54,7 @@ public final class Mp3Sink: AudioSink {
         let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         queue = Mp3ChunkQueue(settings: settings, title: title, depth: workers)
         errno = 0
-        guard let f = fopen(path, "w+b") else { throw AudioError.fromWriteErrno(errno, path: path) }
+        guard let f = fopen(path, "w+b") else { throw FileError.fromWriteErrno(errno, path: path) }
         file = f
         writer = Mp3StreamWriter(file: f, path: path)
         buffer.reserveCapacity((plan.length + plan.postRoll) * settings.channels)
@@ -95,7 +96,7 @@ public final class Mp3Sink: AudioSink {
         let e = errno
         let closed = fclose(f) == 0
         file = nil
-        if !flushed || !closed { throw AudioError.fromWriteErrno(e == 0 ? EIO : e, path: path) }
+        if !flushed || !closed { throw FileError.fromWriteErrno(e == 0 ? EIO : e, path: path) }
     }
 
     /// Hands `audio` (from sample `start` on, a whole number of frames in) to a free encoder.

@@ -1,5 +1,6 @@
 import CSndfile
 import Foundation
+import SeedFiles
 
 /// Writes WAV or FLAC through libsndfile.
 public final class SndfileSink: AudioSink {
@@ -24,8 +25,8 @@ public final class SndfileSink: AudioSink {
         errno = 0
         guard let h = sf_open(path, Int32(SFM_WRITE), &info) else {
             let e = errno
-            if e != 0 { throw AudioError.fromWriteErrno(e, path: path) }
-            throw AudioError.writeFailed(path, reason: String(cString: sf_strerror(nil)))
+            if e != 0 { throw FileError.fromWriteErrno(e, path: path) }
+            throw FileError.writeFailed(path, reason: String(cString: sf_strerror(nil)))
         }
         handle = h
         // Clip rather than wrap around when a float sample exceeds full scale.
@@ -40,8 +41,8 @@ public final class SndfileSink: AudioSink {
         if n != frames {
             let e = errno
             sf_close(h); handle = nil
-            throw e != 0 ? AudioError.fromWriteErrno(e, path: path)
-                         : AudioError.writeFailed(path, reason: String(cString: sf_strerror(h)))
+            throw e != 0 ? FileError.fromWriteErrno(e, path: path)
+                         : FileError.writeFailed(path, reason: String(cString: sf_strerror(h)))
         }
     }
 
@@ -53,7 +54,7 @@ public final class SndfileSink: AudioSink {
         let err = sf_error(h)
         let e = errno
         if sf_close(h) != 0 || err != 0 {
-            throw e != 0 ? AudioError.fromWriteErrno(e, path: path) : AudioError.writeFailed(path, reason: "close failed")
+            throw e != 0 ? FileError.fromWriteErrno(e, path: path) : FileError.writeFailed(path, reason: "close failed")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 import SeedAudio
 
 /// One file in, one file out: decode, downmix/resample as needed, encode, under an optional budget.

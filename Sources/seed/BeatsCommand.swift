@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeedFiles
 import SeedAudio
 import SeedDSP
 import SeedPipeline

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SeedAudio
 import SeedClient
+import SeedFiles
 import SeedPipeline
 
 /// The one place where errors become a single line on stderr and a documented exit code.
@@ -14,10 +15,13 @@ enum ErrorReporting {
             case .emptyFile, .unreadable, .unsupportedFormat, .truncated, .damaged, .notAudio, .nonFiniteSamples,
                  .unsupportedSampleRate, .unsupportedChannelCount, .decoderFailed, .tooQuiet: return 65
             case .doesNotFit: return 67
-            case .outputExists, .outputIsInput: return 73
-            case .writeFailed, .diskFull: return 74
             case .encoderFailed, .resamplerFailed: return 70
             case .interrupted: return 130
+            }
+        case let e as FileError:
+            switch e {
+            case .outputExists, .outputIsInput: return 73
+            case .writeFailed, .diskFull: return 74
             }
         case is QuantityError: return 64
         case let e as APIError: return e.exitCode
@@ -30,6 +34,7 @@ enum ErrorReporting {
     static func message(for error: Error) -> String {
         switch error {
         case let e as AudioError: return e.message
+        case let e as FileError: return e.message
         case let e as QuantityError: return e.message
         case let e as APIError: return e.message
         case let e as TransportError: return "network error: \(e.detail)"

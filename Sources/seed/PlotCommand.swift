@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeedFiles
 import SeedAudio
 import SeedPipeline
 
@@ -8,8 +9,8 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Draw a file: waveform, short-term loudness, beats and downbeats, and the chosen window.",
         discussion: """
-        The output's extension picks the format: .svg (with labels) or .png (the same picture \
-        without text). --best 30s shades the window `trim --best 30s` and `prepare` would choose. \
+        The output's extension picks the format: .svg or .png, the same picture with its labels \
+        (both drawn by cairo). --best 30s shades the window `trim --best 30s` and `prepare` would choose. \
         Default output: NAME.plot.svg next to the input.
         """)
 
@@ -60,11 +61,10 @@ struct PlotCommand: ParsableCommand {
                 try makePlotData(input: self.file, columns: width - 68, best: seconds, progress: p)
             }
             let scene = layoutPlot(data, width: width)
-            let bytes = out.lowercased().hasSuffix(".png") ? scene.png() : Data(scene.svg().utf8)
             let target = try OutputFile(out, inputs: [self.file], force: force)
-            do { try bytes.write(to: URL(fileURLWithPath: target.tempPath)) } catch {
+            do { try PlotRenderer.write(scene, to: target.tempPath, format: PlotRenderer.format(for: out)) } catch {
                 target.discard()
-                throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: out)
+                throw error
             }
             try target.commit()
             let s = Summary(output: out, seconds: data.seconds, bpm: data.beats?.bpm, beatsPerBar: data.beats?.beatsPerBar,

@@ -1,4 +1,5 @@
 import SeedAudio
+import SeedFiles
 import SeedPipeline
 import SeedTestSupport
 import XCTest
@@ -19,7 +20,7 @@ final class OutputRulesTests: XCTestCase {
 
     func testTheInputIsNeverOverwrittenEvenWithForceOrThroughALink() throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
-        XCTAssertThrowsError(try job(input, force: true).run()) { XCTAssertEqual($0 as? AudioError, .outputIsInput(self.input)) }
+        XCTAssertThrowsError(try job(input, force: true).run()) { XCTAssertEqual($0 as? FileError, .outputIsInput(self.input)) }
         let hard = dir.appendingPathComponent("hard.wav").path
         XCTAssertEqual(link(input, hard), 0)
         XCTAssertThrowsError(try job(hard, force: true).run())
@@ -34,7 +35,7 @@ final class OutputRulesTests: XCTestCase {
     func testExistingOutputNeedsForce() throws {
         let out = dir.appendingPathComponent("out.flac").path
         FileManager.default.createFile(atPath: out, contents: Data("keep me".utf8))
-        XCTAssertThrowsError(try job(out).run()) { XCTAssertEqual($0 as? AudioError, .outputExists(out)) }
+        XCTAssertThrowsError(try job(out).run()) { XCTAssertEqual($0 as? FileError, .outputExists(out)) }
         XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "keep me")
         _ = try job(out, force: true).run()
         XCTAssertEqual(try TestFiles.read(out).info.sampleRate, 22050)

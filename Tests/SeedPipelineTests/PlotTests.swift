@@ -1,3 +1,4 @@
+import CCairo
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -28,30 +29,75 @@ final class PlotTests: XCTestCase {
         let w = try XCTUnwrap(d.window)
         XCTAssertLessThanOrEqual(w.duration, 8.0001)
 
-        // The SVG: one bold line per downbeat, every beat line, the shaded window, the tempo in the title.
-        let scene = layoutPlot(d, width: 468)
-        let svg = scene.svg()
-        let downbeatLines = svg.components(separatedBy: "stroke=\"#1565c0\"").count - 1
-        XCTAssertEqual(downbeatLines, beats.downbeats.count)
-        XCTAssertEqual(svg.components(separatedBy: "stroke=\"#90caf9\"").count - 1, beats.beats.count - beats.downbeats.count)
-        XCTAssertTrue(svg.contains("120 BPM 4/4"), svg.prefix(400).description)
-        XCTAssertTrue(svg.contains("fill=\"#ffc107\" fill-opacity"), "the window is shaded")
-        XCTAssertNoThrow(try XMLDocument(xmlString: svg, options: []), "well-formed XML")
+        // Both formats are drawn by cairo from one scene; both are decoded here and checked
+        // where the layout puts the beats and the window.
+        let width = 468, height = 420
+        let scene = layoutPlot(d, width: width)
+        let x0 = 56.0, x1 = Double(width) - 24
+        func x(_ t: Double) -> Double { x0 + (x1 - x0) * t / d.seconds }
 
-        // The PNG: inflated here; a downbeat's column is drawn in the downbeat colour and the
-        // window is tinted. Compressed, it is a small fraction of its 590 KB of pixels.
-        let png = scene.png()
-        let (width, height, rgb) = try decodePNG(png)
-        XCTAssertEqual(width, 468)
-        XCTAssertEqual(height, 420)
-        XCTAssertLessThan(png.count, (width * 3 + 1) * height / 5)
-        let x0 = 56.0, x1 = 468.0 - 12
-        let bx = Int((x0 + (x1 - x0) * beats.downbeats[1] / d.seconds).rounded())
-        let px = { (x: Int, y: Int) in Array(rgb[((y * width + x) * 3)..<((y * width + x) * 3 + 3)]) }
+        // The SVG (XML): one stroke in the downbeat colour per downbeat, at its time; the beat
+        // colour for the others; the labels drawn as glyphs.
+        let svgPath = dir.appendingPathComponent("plot.svg").path
+        try PlotRenderer.write(scene, to: svgPath, format: .svg)
+        let svg = try XMLDocument(contentsOf: URL(fileURLWithPath: svgPath), options: [])
+        func strokes(_ c: PlotScene.Color) throws -> [Double] {
+            let rgb = String(format: "stroke:rgb(%f%%,%f%%,%f%%)", Double(c.r) / 2.55, Double(c.g) / 2.55, Double(c.b) / 2.55)
+            return try svg.nodes(forXPath: "//*[local-name()='path']").compactMap { node -> Double? in
+                let attr = { (name: String) in (node as? XMLElement)?.attributes?.first { $0.name == name }?.stringValue }
+                guard attr("style")?.contains(rgb) == true, let dAttr = attr("d") else { return nil }
+                return Double(dAttr.split(separator: " ")[1])
+            }
+        }
+        let downs = try strokes(.downbeat)
+        XCTAssertEqual(downs.count, beats.downbeats.count)
+        // On the pixel the time falls in (lines sit on pixel centres, so the PNG's are crisp).
+        for (drawn, t) in zip(downs, beats.downbeats) { XCTAssertEqual(drawn, x(t).rounded(.down) + 0.5, accuracy: 0.01) }
+        XCTAssertEqual(try strokes(.beat).count, beats.beats.count - beats.downbeats.count)
+        let glyphs = try svg.nodes(forXPath: "//*[local-name()='use']").count
+        XCTAssertGreaterThan(glyphs, 60, "the title, axis and panel labels are drawn")
+
+        // The PNG, read back through cairo's PNG decoder: a downbeat's column is drawn in the
+        // downbeat colour and the window is tinted. Compressed, it is a small fraction of its pixels.
+        let pngPath = dir.appendingPathComponent("plot.png").path
+        try PlotRenderer.write(scene, to: pngPath, format: .png)
+        let image = try XCTUnwrap(cairo_image_surface_create_from_png(pngPath))
+        defer { cairo_surface_destroy(image) }
+        XCTAssertEqual(cairo_surface_status(image), CAIRO_STATUS_SUCCESS)
+        XCTAssertEqual(Int(cairo_image_surface_get_width(image)), width)
+        XCTAssertEqual(Int(cairo_image_surface_get_height(image)), height)
+        let bytes = try FileManager.default.attributesOfItem(atPath: pngPath)[.size] as! Int
+        XCTAssertLessThan(bytes, width * height * 3 / 5)
+        cairo_surface_flush(image)
+        let stride = Int(cairo_image_surface_get_stride(image))
+        let pixels = try XCTUnwrap(cairo_image_surface_get_data(image))
+        let px = { (x: Int, y: Int) -> [UInt8] in
+            // Cairo's 32-bit pixels are 0xAARRGGBB in native (little-endian) order.
+            let p = pixels + y * stride + x * 4
+            return [p[2], p[1], p[0]]
+        }
+        let bx = Int(x(beats.downbeats[1]))
         XCTAssertEqual(px(bx, 45), [21, 101, 192], "downbeat line at \(bx)")
-        let wx = Int((x0 + (x1 - x0) * (w.start + w.end) / 2 / d.seconds).rounded())
+        let wx = Int(x((w.start + w.end) / 2))
         let tinted = px(wx, 375)
         XCTAssertTrue(tinted[0] > 240 && tinted[2] < 200, "window tint at \(wx): \(tinted)")
+        XCTAssertEqual(px(Int(x(w.end)) + 3, 375), [255, 255, 255], "no tint after the window")
+
+        // Labels: none overlaps another, all inside the picture (also 22 s across 320 px, where
+        // every two seconds would crowd the time axis).
+        var narrow = d
+        narrow.seconds = 22
+        for (sc, width) in [(scene, width), (layoutPlot(narrow, width: 320), 320)] {
+        let boxes = PlotRenderer.textBoxes(sc)
+        XCTAssertGreaterThan(boxes.count, 8)
+        for (i, a) in boxes.enumerated() {
+            XCTAssertTrue(a.x >= 0 && a.y >= 0 && a.x + a.w <= Double(width) && a.y + a.h <= Double(height), "\(a.text) is cut off")
+            for b in boxes[(i + 1)...] {
+                let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y
+                XCTAssertTrue(apart, "\"\(a.text)\" overlaps \"\(b.text)\"")
+            }
+        }
+        }
     }
 
     func testToneLoudnessCurve() throws {
@@ -67,35 +113,5 @@ final class PlotTests: XCTestCase {
         for l in settled { XCTAssertEqual(l, integrated, accuracy: 0.2) }
         XCTAssertNil(d.beats, "a steady tone has no beat")
         XCTAssertEqual(Double(d.envelope.map(\.max).max()!), 0.1, accuracy: 0.001)
-    }
-
-    /// Width, height and RGB bytes of a PNG, checking the parts a viewer relies on: signature,
-    /// IHDR, the zlib stream (inflated, Adler-32 checked) and the filter byte of each row.
-    func decodePNG(_ data: Data) throws -> (Int, Int, [UInt8]) {
-        let b = [UInt8](data)
-        XCTAssertEqual(Array(b[0..<8]), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        func be(_ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
-        var i = 8, width = 0, height = 0, z: [UInt8] = []
-        while i < b.count {
-            let n = be(i), type = String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self)
-            let body = Array(b[(i + 8)..<(i + 8 + n)])
-            if type == "IHDR" {
-                width = Int(body[0]) << 24 | Int(body[1]) << 16 | Int(body[2]) << 8 | Int(body[3])
-                height = Int(body[4]) << 24 | Int(body[5]) << 16 | Int(body[6]) << 8 | Int(body[7])
-                XCTAssertEqual(Array(body[8...]), [8, 2, 0, 0, 0], "8-bit RGB")
-            }
-            if type == "IDAT" { z += body }
-            i += 12 + n
-        }
-        let raw = try Inflate.zlib(z)
-        XCTAssertEqual(raw.count, (width * 3 + 1) * height)
-        var rgb: [UInt8] = []
-        let stride = width * 3 + 1
-        for y in 0..<height {
-            let row = y * stride
-            XCTAssertEqual(raw[row], 0)
-            rgb.append(contentsOf: raw[(row + 1)..<(row + stride)])
-        }
-        return (width, height, rgb)
     }
 }

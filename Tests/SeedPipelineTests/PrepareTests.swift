@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 import SeedAudio
 import SeedClient
 import SeedPipeline
@@ -122,7 +123,7 @@ final class PrepareTests: XCTestCase {
         let input = try song(rate: 22050, channels: 1)
         let job = PrepareJob(input: input, target: .murekaAI)
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: job.sidecarPath))
-        XCTAssertThrowsError(try job.run()) { XCTAssertEqual($0 as? AudioError, .outputExists(job.sidecarPath)) }
+        XCTAssertThrowsError(try job.run()) { XCTAssertEqual($0 as? FileError, .outputExists(job.sidecarPath)) }
         XCTAssertEqual(try String(contentsOfFile: job.sidecarPath), "keep me")
         XCTAssertFalse(FileManager.default.fileExists(atPath: job.clipPath))
         // A corrupt file: an error, and neither file.

@@ -1,5 +1,6 @@
 import CSndfile
 import Foundation
+import SeedFiles
 
 /// `--salvage` for FLAC: libsndfile stops at the first frame it cannot decode, so the file is
 /// decoded in passes. Each pass starts at the next intact frame header (its sample number says
@@ -34,7 +35,7 @@ enum FlacSalvage {
                     n = try buffer.withUnsafeMutableBufferPointer { try src.read(into: $0.baseAddress!, frames: 16_384) }
                     if n > 0 {
                         if out == nil { out = try openOutput(joined, like: first.info) }
-                        guard sf_writef_float(out, buffer, sf_count_t(n)) == n else { throw AudioError.fromWriteErrno(errno, path: joined) }
+                        guard sf_writef_float(out, buffer, sf_count_t(n)) == n else { throw FileError.fromWriteErrno(errno, path: joined) }
                         written += Int64(n)
                     }
                 } while n > 0
@@ -81,7 +82,7 @@ enum FlacSalvage {
         sf.format = Int32(SF_FORMAT_RF64 | SF_FORMAT_FLOAT)
         errno = 0
         guard let h = sf_open(path, Int32(SFM_WRITE), &sf) else {
-            throw errno != 0 ? AudioError.fromWriteErrno(errno, path: path) : AudioError.writeFailed(path, reason: String(cString: sf_strerror(nil)))
+            throw errno != 0 ? FileError.fromWriteErrno(errno, path: path) : FileError.writeFailed(path, reason: String(cString: sf_strerror(nil)))
         }
         return h
     }
@@ -89,7 +90,7 @@ enum FlacSalvage {
     /// The stream header and metadata, then the frames from `from` on: a FLAC file libsndfile opens.
     private static func writeSegment(_ data: Data, header: Int, from: Int, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let f = FileHandle(forWritingAtPath: path) else {
-            throw AudioError.writeFailed(path, reason: "cannot create a temporary file")
+            throw FileError.writeFailed(path, reason: "cannot create a temporary file")
         }
         defer { try? f.close() }
         do {
@@ -101,7 +102,7 @@ enum FlacSalvage {
                 p = q
             }
         } catch {
-            throw AudioError.writeFailed(path, reason: error.localizedDescription)
+            throw FileError.writeFailed(path, reason: error.localizedDescription)
         }
     }
 }

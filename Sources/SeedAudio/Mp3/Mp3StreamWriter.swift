@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 
 /// Writes Layer III frames taken from several encoders' outputs as one stream, laying every
 /// frame's main data out again in the bit reservoir: each frame's data goes as early as the
@@ -155,7 +156,7 @@ final class Mp3StreamWriter {
                                        musicCRC: musicCRC)
         guard let info = Mp3InfoTag.patched(template, with: counts) else { return }
         errno = 0
-        guard fseek(file, at, SEEK_SET) == 0 else { throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
+        guard fseek(file, at, SEEK_SET) == 0 else { throw FileError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
         try put(info[...])
     }
 
@@ -163,7 +164,7 @@ final class Mp3StreamWriter {
         guard !bytes.isEmpty else { return }
         errno = 0
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-        if written != bytes.count { throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
+        if written != bytes.count { throw FileError.fromWriteErrno(errno == 0 ? EIO : errno, path: path) }
         fileBytes += written
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SeedAudio
+import SeedFiles
 
 /// A render job as kept in the state folder from before it is submitted until its file is
 /// downloaded, so a process that dies midway can resume polling instead of orphaning it.
@@ -159,7 +159,7 @@ extension NemoClient {
     /// the authenticated `/api/render/proxy/<id>/download`.
     private func download(_ job: RenderJob, link: String?, force: Bool, progress: @escaping (Double) -> Void) throws -> Int64 {
         let out = try OutputFile(job.output, inputs: [], force: force)
-        guard let file = fopen(out.tempPath, "w") else { throw AudioError.fromWriteErrno(errno, path: job.output) }
+        guard let file = fopen(out.tempPath, "w") else { throw FileError.fromWriteErrno(errno, path: job.output) }
         var closed = false
         defer { if !closed { fclose(file) } }
         var written: Int64 = 0
@@ -174,14 +174,14 @@ extension NemoClient {
             written = 0
             fflush(file)
             if ftruncate(fileno(file), 0) != 0 || fseek(file, 0, SEEK_SET) != 0 {
-                throw AudioError.fromWriteErrno(errno, path: job.output)
+                throw FileError.fromWriteErrno(errno, path: job.output)
             }
         }
         let tick: (Int64, Int64, Int64, Int64) -> Bool = { total, now, _, _ in
             if total > 0 { progress(Double(now) / Double(total)) }
             return true
         }
-        func writeFailure() -> AudioError { AudioError.fromWriteErrno(writeErrno == 0 ? EIO : writeErrno, path: job.output) }
+        func writeFailure() -> FileError { FileError.fromWriteErrno(writeErrno == 0 ? EIO : writeErrno, path: job.output) }
 
         var done = false
         if let link, !link.isEmpty {

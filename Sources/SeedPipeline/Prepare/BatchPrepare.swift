@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 import SeedAudio
 
 /// How one file of a batch went.
@@ -31,7 +32,7 @@ public func prepareAll(_ jobs: [PrepareJob], parallel: Int, done: @escaping @Sen
             let job = jobs[i]
             let result: Result<ClipSidecar, Error>
             if let first = clash[i] {
-                result = .failure(AudioError.writeFailed(
+                result = .failure(FileError.writeFailed(
                     job.clipPath, reason: "\(first) makes a clip of the same name; give them separate -o folders"))
             } else {
                 result = Result { try job.run() }

@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 import SeedAudio
 import SeedClient
 import SeedDSP
@@ -47,7 +48,7 @@ extension PrepareJob {
         let budget = maxBytes ?? profile.maxBytes
         if let dir = outputDirectory, !FileManager.default.fileExists(atPath: dir) {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw AudioError.writeFailed(dir, reason: "cannot create the folder")
+                throw FileError.writeFailed(dir, reason: "cannot create the folder")
             }
         }
         try OutputFile.check(sidecarPath, inputs: [input], force: force)
@@ -64,7 +65,7 @@ extension PrepareJob {
                 try sidecar.encoded().write(to: URL(fileURLWithPath: out.tempPath))
             } catch {
                 out.discard()
-                throw AudioError.fromWriteErrno(errno == 0 ? EIO : errno, path: sidecarPath)
+                throw FileError.fromWriteErrno(errno == 0 ? EIO : errno, path: sidecarPath)
             }
             try out.commit()
             progress?(1)

@@ -1,4 +1,5 @@
 import Foundation
+import SeedFiles
 
 /// An output written to a temporary file beside its final path and renamed into place on success,
 /// so a failed or interrupted run never leaves a partial file and never touches the input.
@@ -21,17 +22,17 @@ public final class OutputFile {
     public static func check(_ path: String, inputs: [String], force: Bool) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         for input in inputs where sameFile(input, url.path) {
-            throw AudioError.outputIsInput(path)
+            throw FileError.outputIsInput(path)
         }
         let fm = FileManager.default
-        if fm.fileExists(atPath: url.path) && !force { throw AudioError.outputExists(path) }
+        if fm.fileExists(atPath: url.path) && !force { throw FileError.outputExists(path) }
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw AudioError.writeFailed(path, reason: "folder \(dir) does not exist")
+            throw FileError.writeFailed(path, reason: "folder \(dir) does not exist")
         }
         guard fm.isWritableFile(atPath: dir) else {
-            throw AudioError.writeFailed(path, reason: "folder \(dir) is not writable")
+            throw FileError.writeFailed(path, reason: "folder \(dir) is not writable")
         }
     }
 
@@ -41,7 +42,7 @@ public final class OutputFile {
         if rename(tempPath, finalPath) != 0 {
             let e = errno
             discard()
-            throw AudioError.fromWriteErrno(e, path: finalPath)
+            throw FileError.fromWriteErrno(e, path: finalPath)
         }
         done = true
         OutputFile.unregister(tempPath)
