@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything that can go wrong between seed and the service, each with the one line the user
-/// reads and the exit code scripts see (listed in the README).
+/// reads and the exit code scripts see (listed in docs/exit-codes.md).
 public enum APIError: Error, Equatable {
     case badBaseURL(String)
     case insecureBaseURL(String)
@@ -92,7 +92,7 @@ public enum APIError: Error, Equatable {
         }
     }
 
-    /// sysexits-style codes, as documented in `seed --help` and the README.
+    /// sysexits-style codes, as documented in `seed --help` and docs/exit-codes.md.
     public var exitCode: Int32 {
         switch self {
         case .badBaseURL, .insecureBaseURL, .nothingToResume, .noSession, .usage: return 64

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where and how the client talks: base URL, product, attribution, and the waits it uses.
-/// Every wait can be shortened through an environment variable (documented in the README) so
+/// Every wait can be shortened through an environment variable (documented in docs/service.md) so
 /// tests and impatient scripts need not sit through production timings.
 public struct ClientSettings {
     public static let productionBase = "https://mega-api-prod.nemovideo.ai"
