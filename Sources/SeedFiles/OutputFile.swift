@@ -1,5 +1,4 @@
 import Foundation
-import SeedFiles
 
 /// An output written to a temporary file beside its final path and renamed into place on success,
 /// so a failed or interrupted run never leaves a partial file and never touches the input.
