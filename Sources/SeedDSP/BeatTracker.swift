@@ -33,6 +33,11 @@ public final class BeatTracker {
     // Activation frames buffered from `base` on.
     private var base = 0
     private var beatActivation: [Float] = [], downbeatActivation: [Float] = []
+    /// Log band magnitudes (the first half of each frame's band features) from `bandBase` on,
+    /// `bandCount` per frame: for the spectral change at each beat.
+    private var bandFrames: [Float] = []
+    private var bandBase = 0
+    private var bandCount = 0
     private var received: Int { base + beatActivation.count }
     /// Activation frames held now: at most two chunks less their overlap and ±30 ms,
     /// whatever the input's length.
@@ -48,9 +53,12 @@ public final class BeatTracker {
         var frame: Int
         var activation: Float           // the beat activation's peak at the beat
         var downbeat: Float             // the downbeat activation's peak there
+        var change: Float = 0           // spectral change at the beat: the interval after it against the one before
     }
     private var beats: [Tracked] = []
     private var lastDecoded: Int?
+    /// Mean log spectrum between the last two kept beats, for the next beat's change.
+    private var lastInterval: [Float] = []
 
     public init(fps: Double, network: BeatActivationNetwork, options: BeatTrackingOptions = BeatTrackingOptions()) {
         self.fps = fps
@@ -66,6 +74,13 @@ public final class BeatTracker {
 
     /// Adds the next onset frames (`OnsetStrengthExtractor.takeFrames()`), with their band features.
     public func push(_ frames: OnsetTrack) {
+        let width = frames.count > 0 ? frames.bands.count / frames.count : 0
+        if width > 0 {
+            bandCount = width / 2
+            let count = frames.bands.count / width
+            bandFrames.reserveCapacity(bandFrames.count + count * bandCount)
+            for f in 0..<count { bandFrames += frames.bands[(f * width)..<(f * width + bandCount)] }
+        }
         append(stream.push(frames.bands))
     }
 
@@ -111,7 +126,7 @@ public final class BeatTracker {
         guard decision.steady else {
             return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
         }
-        let meter = meterFromDownbeats(kept.map(\.downbeat))
+        let meter = meterFromDownbeats(kept.map(\.downbeat), change: kept.map(\.change))
         let times = kept.map { Double($0.frame) / fps }
         let result = times.enumerated().map { k, t in
             Beat(time: t, position: ((k - meter.firstDownbeat) % meter.beatsPerBar + meter.beatsPerBar) % meter.beatsPerBar + 1)
@@ -146,8 +161,33 @@ public final class BeatTracker {
             for g in max(lo, f - reach)...min(hi - 1, f + reach) where beatActivation[g - base] > beatActivation[best - base] { best = g }
             var down: Float = 0
             for g in max(lo, best - 2)...min(hi - 1, best + 2) { down = max(down, downbeatActivation[g - base]) }
+            // The change between the intervals either side of the beat before this one is that beat's.
+            if let previous = beats.last { beats[beats.count - 1].change = spectralChange(from: previous.frame, to: best) }
             beats.append(Tracked(frame: best, activation: beatActivation[best - base], downbeat: down))
         }
+    }
+
+    /// How much the mean spectrum from `start` (the last beat) to `end` differs from that of the
+    /// interval before `start`: harmony and bass change most at bar starts (Goto 2001;
+    /// Davies & Plumbley 2006), which tells bar 1 from bar 3 where the downbeat activation
+    /// fires on both.
+    private func spectralChange(from start: Int, to end: Int) -> Float {
+        let lo = max(start, bandBase), hi = min(end, bandBase + bandFrames.count / max(1, bandCount))
+        guard bandCount > 0, hi > lo else { return 0 }
+        var mean = [Float](repeating: 0, count: bandCount)
+        bandFrames.withUnsafeBufferPointer { b in
+            for f in lo..<hi {
+                let o = (f - bandBase) * bandCount
+                for k in 0..<bandCount { mean[k] += b[o + k] }
+            }
+        }
+        let scale = 1 / Float(hi - lo)
+        for k in 0..<bandCount { mean[k] *= scale }
+        defer { lastInterval = mean }
+        guard lastInterval.count == bandCount else { return 0 }
+        var change: Float = 0
+        for k in 0..<bandCount { change += abs(mean[k] - lastInterval[k]) }
+        return change
     }
 
     private func drop(before frame: Int) {
@@ -156,6 +196,12 @@ public final class BeatTracker {
         beatActivation.removeFirst(count)
         downbeatActivation.removeFirst(count)
         base = frame
+        // Bands go with the activations, less a second before them for the interval in progress.
+        let bandDrop = min(bandFrames.count / max(1, bandCount), frame - Int(fps) - bandBase)
+        if bandDrop > 0 {
+            bandFrames.removeFirst(bandDrop * bandCount)
+            bandBase += bandDrop
+        }
     }
 }
 

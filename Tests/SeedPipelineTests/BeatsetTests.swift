@@ -28,7 +28,7 @@ final class BeatsetTests: XCTestCase {
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         XCTAssertEqual(manifest.excerpts.count, 30)
         var fByCategory: [String: [Double]] = [:]
-        var f: [Double] = [], amlt: [Double] = []
+        var f: [Double] = [], amlt: [Double] = [], downF: [Double] = []
         // Two excerpts at a time: the suite runs on a 2-core machine.
         let lock = NSLock()
         var failures: [String] = []
@@ -37,13 +37,17 @@ final class BeatsetTests: XCTestCase {
             do {
                 let source = try AudioOpener.open(folder.appendingPathComponent(excerpt.id + ".wav").path)
                 defer { source.close() }
-                let estimated = try analyzeBeats(source).beats.map(\.time)
+                let analysis = try analyzeBeats(source)
+                let estimated = analysis.beats.map(\.time)
+                let downText = try String(contentsOf: folder.appendingPathComponent(excerpt.id + ".downbeats"), encoding: .utf8)
+                let downs = downText.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                let df = BeatMetrics.fMeasure(reference: downs, estimated: analysis.downbeats)
                 let text = try String(contentsOf: folder.appendingPathComponent(excerpt.id + ".beats"), encoding: .utf8)
                 let reference = text.split(separator: "\n").compactMap { Double($0.split(separator: "\t").first ?? "") }
                 let fm = BeatMetrics.fMeasure(reference: reference, estimated: estimated)
                 let c = BeatMetrics.continuity(reference: reference, estimated: estimated)
                 lock.lock()
-                f.append(fm); amlt.append(c.amlt)
+                f.append(fm); amlt.append(c.amlt); downF.append(df)
                 fByCategory[excerpt.category, default: []].append(fm)
                 lock.unlock()
             } catch {
@@ -52,10 +56,12 @@ final class BeatsetTests: XCTestCase {
         }
         XCTAssertEqual(failures, [])
         let mean = { (x: [Double]) in x.reduce(0, +) / Double(max(1, x.count)) }
-        print(String(format: "beatset: F %.3f AMLt %.3f; ", mean(f), mean(amlt))
+        print(String(format: "beatset: F %.3f AMLt %.3f downbeat F %.3f; ", mean(f), mean(amlt), mean(downF))
               + fByCategory.keys.sorted().map { String(format: "%@ %.3f", $0, mean(fByCategory[$0]!)) }.joined(separator: ", "))
         XCTAssertGreaterThanOrEqual(mean(f), 0.88)
         XCTAssertGreaterThanOrEqual(mean(amlt), 0.86)
+        // Bar phase from the downbeat activation and the harmony's change at the beats.
+        XCTAssertGreaterThanOrEqual(mean(downF), 0.6)
         for (category, values) in fByCategory {
             XCTAssertGreaterThanOrEqual(mean(values), 0.75, category)
         }

@@ -1,0 +1,57 @@
+@testable import SeedDSP
+import SeedTestSupport
+import XCTest
+
+/// Meter and bar phase: from the downbeat activation at the beats, with the spectral change at
+/// each beat telling bar 1 from bar 3 where the activation fires on both.
+final class MeterAnalysisTests: XCTestCase {
+    /// 64 beats; `fires` gives the activation at positions 0-3 of each four, `changes` the change.
+    func beats(_ fires: [Float], changes: [Float]) -> (down: [Float], change: [Float]) {
+        let n = 64
+        return ((0..<n).map { fires[$0 % 4] }, (0..<n).map { changes[$0 % 4] + Float($0 % 7) * 0.01 })
+    }
+
+    func testTheChangeTellsBarOneFromBarThree() {
+        // A two-beat drum figure: the activation fires on beats 1 and 3 alike.
+        for bar in [1, 3] {
+            var change: [Float] = [10, 10, 10, 10]
+            change[bar] = 25  // the chord changes on the beat that starts the bar
+            let (down, ch) = beats([0.5, 0.05, 0.5, 0.05].rotated(by: 1), changes: change)
+            let m = meterFromDownbeats(down, change: ch)
+            XCTAssertEqual(m.beatsPerBar, 4)
+            XCTAssertEqual(m.firstDownbeat, bar, "bar 1 where the harmony changes")
+        }
+    }
+
+    func testADecisiveActivationIsNotOverruledAndAFlatChangeChangesNothing() {
+        // The network is sure of bar 1 at index 2; the change peaks elsewhere (a riff's accent).
+        let (down, ch) = beats([0.02, 0.03, 0.6, 0.02], changes: [10, 16, 10, 10])
+        XCTAssertEqual(meterFromDownbeats(down, change: ch).firstDownbeat, 2)
+        // Without a change cue (or an even one) the activation alone decides, as before.
+        let flat = [Float](repeating: 12, count: down.count)
+        let alone = meterFromDownbeats(down, change: [])
+        XCTAssertEqual(meterFromDownbeats(down, change: flat).firstDownbeat, alone.firstDownbeat)
+        XCTAssertEqual(meterFromDownbeats(down, change: flat).beatsPerBar, alone.beatsPerBar)
+        let threes = (0..<60).map { Float($0 % 3 == 1 ? 0.5 : 0.05) }
+        XCTAssertEqual(meterFromDownbeats(threes, change: [Float](repeating: 5, count: 60)).beatsPerBar, 3)
+    }
+
+    func testSongDownbeatsFollowTheChords() {
+        // 120 BPM 4/4, one chord a bar, kick and snare in a two-beat figure.
+        let rate = 16000
+        let (x, _) = SongScene.build(rate: rate)
+        let ex = OnsetStrengthExtractor(sampleRate: Double(rate), keepsBands: true)
+        x.withUnsafeBufferPointer { ex.push($0) }
+        let a = trackBeats(ex.finish(totalSamples: x.count), network: TestFiles.beatNetwork)
+        XCTAssertTrue(a.steady)
+        XCTAssertEqual(a.beatsPerBar, 4)
+        let seconds = Double(x.count) / Double(rate)
+        let bars = stride(from: 0.0, to: seconds, by: 2.0).map { $0 }
+        let f = BeatMetrics.fMeasure(reference: bars, estimated: a.downbeats)
+        XCTAssertGreaterThan(f, 0.9)
+    }
+}
+
+private extension Array {
+    func rotated(by k: Int) -> [Element] { Array(self[(count - k % count) % count..<count] + self[0..<(count - k % count) % count]) }
+}
