@@ -76,6 +76,11 @@ public final class BeatTracker {
     public func push(_ frames: OnsetTrack) {
         let width = frames.count > 0 ? frames.bands.count / frames.count : 0
         if width > 0 {
+            if bandCount == 0 {
+                // Bands arrive up to a network chunk ahead of their activations, and go with them:
+                // about three chunks at most, reserved once so appending never copies the buffer.
+                bandFrames.reserveCapacity((3 * chunk + 4096) * width / 2)
+            }
             bandCount = width / 2
             let count = frames.bands.count / width
             bandFrames.reserveCapacity(bandFrames.count + count * bandCount)

@@ -15,6 +15,23 @@ public func analyzeBeats(_ source: AudioSource, options: BeatTrackingOptions = B
     return tracking.result!
 }
 
+/// Beats of `source` between `start` and `end` seconds only (read from there; times are the
+/// source's own): what a bar-aligned cut needs around the stretch it is made in, at a fraction
+/// of the cost of the whole input.
+public func analyzeBeats(_ source: AudioSource, from start: Double, to end: Double,
+                         options: BeatTrackingOptions = BeatTrackingOptions()) throws -> BeatAnalysis {
+    let rate = Double(source.info.sampleRate)
+    let first = max(0, Int64((start * rate).rounded(.down)))
+    try source.seek(toFrame: first)
+    let tracking = try BeatTrackingSink(options: options)
+    try streamAtBeatRate(source, progress: nil, into: tracking, frames: max(0, Int64((end * rate).rounded(.up)) - first))
+    var a = tracking.result!
+    let offset = Double(first) / rate
+    a.beats = a.beats.map { Beat(time: $0.time + offset, position: $0.position) }
+    a.tempoCurve = a.tempoCurve.map { TempoSegment(start: $0.start + offset, end: $0.end + offset, bpm: $0.bpm) }
+    return a
+}
+
 /// The onset track of a whole source, from its current position, in memory (a development aid:
 /// `seed-bench --odf`).
 public func onsetTrack(_ source: AudioSource, keepsBands: Bool = false, progress: ProgressHandler? = nil) throws -> OnsetTrack {
@@ -37,9 +54,9 @@ private final class OnsetCollectingSink: AudioSink {
     func finish() throws { _ = extractor.finish(totalSamples: samples) }
 }
 
-/// Reads `source` to its end and writes its mono mix at `beatAnalysisRate` into `sink`, then
-/// finishes it.
-func streamAtBeatRate(_ source: AudioSource, progress: ProgressHandler?, into sink: AudioSink) throws {
+/// Reads `source` to its end (or `limit` frames) and writes its mono mix at `beatAnalysisRate`
+/// into `sink`, then finishes it.
+func streamAtBeatRate(_ source: AudioSource, progress: ProgressHandler?, into sink: AudioSink, frames limit: Int64? = nil) throws {
     let info = source.info
     let ch = info.channels
     let block = 16_384
@@ -51,7 +68,9 @@ func streamAtBeatRate(_ source: AudioSource, progress: ProgressHandler?, into si
     let matrix = downmixMatrix(channels: ch, to: .mono)
     var frames: Int64 = 0
     while true {
-        let n = try source.read(into: input.baseAddress!, frames: block)
+        let want = limit.map { Int(min(Int64(block), $0 - frames)) } ?? block
+        if want <= 0 { break }
+        let n = try source.read(into: input.baseAddress!, frames: want)
         if n == 0 { break }
         downmix(UnsafeBufferPointer(rebasing: input[0..<n * ch]), frames: n, matrix: matrix, into: mono)
         var stage = UnsafeBufferPointer(rebasing: mono[0..<n])

@@ -16,8 +16,8 @@ public struct TrimAnalysis: Sendable {
     public var peakHopSeconds: Double
     /// Low-rate features (20 ms hops) of a mono mix resampled to `analysisRate`.
     public var features: FeatureTrack
-    /// Tempo, beats and downbeats from the same read (16 kHz onset frames into a `BeatTracker`),
-    /// for bar-aligned cuts; nil without features.
+    /// Tempo, beats and downbeats of the whole input from the same read (16 kHz onset frames
+    /// into a `BeatTracker`), when asked for (`seed plot`); nil otherwise.
     public var beats: BeatAnalysis?
 
     public var seconds: Double { Double(frames) / Double(sampleRate) }
@@ -38,7 +38,8 @@ public struct TrimAnalysis: Sendable {
 /// Streams `source` once from its start and returns its analysis; without `features` only the
 /// peak envelope is taken (all a silence trim needs). What grows with the input is a few numbers
 /// per 10 ms hop and per beat; the onset frames go to the beat tracker as they are made.
-public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progress: ProgressHandler? = nil) throws -> TrimAnalysis {
+public func analyzeForTrim(_ source: AudioSource, features: Bool = true, beats wantsBeats: Bool = false,
+                           progress: ProgressHandler? = nil) throws -> TrimAnalysis {
     let info = source.info
     let ch = info.channels
     let hop = max(1, info.sampleRate / 100)
@@ -57,8 +58,9 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, progres
         resampler = try makeResampler(engine: .soxr, quality: .mq, from: beatAnalysisRate, to: rate, channels: 1)
     }
     let extractor = FeatureExtractor(sampleRate: Double(rate))
-    // Onsets and beats (about a third of the work) run on the second core.
-    let beatTracking = features ? try BeatTrackingSink() : nil
+    // Onsets and beats of the whole input (for a plot) run on the second core; a trim tracks
+    // beats later, only around the stretch it cuts in.
+    let beatTracking = features && wantsBeats ? try BeatTrackingSink() : nil
     let beatStage = beatTracking.map { ThreadedSink($0, depth: 8) }
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0

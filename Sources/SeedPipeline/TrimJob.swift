@@ -156,7 +156,7 @@ extension TrimJob {
             throw error
         }
         let choice: Choice
-        do { choice = try choose(analysis) } catch { out.discard(); throw error }
+        do { choice = try choose(analysis, beatsAround: { try analyzeBeats(source, from: $0, to: $1) }) } catch { out.discard(); throw error }
 
         let rate = Double(analysis.sampleRate)
         let startFrame = Int64((choice.window.start * rate).rounded())
@@ -249,8 +249,14 @@ extension TrimJob {
         var material: MaterialShares?
     }
 
-    /// Picks the stretch to keep, from the analysis alone.
-    func choose(_ a: TrimAnalysis) throws -> Choice {
+    /// Seconds of context either side of the stretch a bar-aligned window is looked for in, when
+    /// its beats are tracked: the beat network's receptive field, so beats inside are as good as
+    /// the whole input's.
+    static let beatContext = 10.0
+
+    /// Picks the stretch to keep, from the analysis and, for music, the beats `beatsAround` tracks
+    /// between two times (seconds of the input; called once, around the chosen material).
+    func choose(_ a: TrimAnalysis, beatsAround: (Double, Double) throws -> BeatAnalysis?) throws -> Choice {
         let peakHop = a.peakHopSeconds
         let pad: Double
         if case .silence(let p) = mode { pad = p } else { pad = 0.1 }
@@ -297,15 +303,19 @@ extension TrimJob {
             // the stretch of material the free window lies in, so snapping never reaches into the
             // speech, noise or silence around it. A solo voice keeps its gap cuts, whatever pulse
             // was found in it.
-            let beats = a.beats.flatMap { $0.steady && $0.bpm > 0 ? $0 : nil }
             var picks = free
             var barAligned = false
             var cuts = "cuts placed in quiet gaps"
-            if kind == .soloVoice {
-                if beats != nil { cuts += " (a solo voice is not cut on bars)" }
-            } else if let b = beats, b.downbeats.count >= 3 {
-                let stretch = materialStretch(musical, around: freeBest.start..<freeBest.end, within: range,
-                                              maxGap: Int((1.5 / hop).rounded()))
+            var beats: BeatAnalysis?
+            let stretch = materialStretch(musical, around: freeBest.start..<freeBest.end, within: range,
+                                          maxGap: Int((1.5 / hop).rounded()))
+            if kind != .soloVoice {
+                // Beats only where a bar cut can fall: the stretch and the network's context.
+                let from = max(0, Double(stretch.lowerBound) * hop - Self.beatContext)
+                let to = min(a.seconds, Double(stretch.upperBound) * hop + Self.beatContext)
+                beats = try beatsAround(from, to).flatMap { $0.steady && $0.bpm > 0 ? $0 : nil }
+            }
+            if kind != .soloVoice, let b = beats, b.downbeats.count >= 3 {
                 let barHops = Int((60 / b.bpm * Double(b.beatsPerBar) / hop).rounded())
                 let downbeatHops = b.downbeats.map { Int(($0 / hop).rounded()) }
                 // Bar windows run from one fade before a downbeat to one fade before another, so

@@ -30,13 +30,15 @@ public func makePlotData(input: String, columns: Int, best: Double?, progress: P
     guard frames > 0 else { throw AudioError.emptyFile(input) }
     try source.seek(toFrame: 0)
     let trace = try PlotTrace(sampleRate: info.sampleRate, channels: info.channels, frames: frames, columns: columns)
-    let analysis = try analyzeForTrim(TappedSource(source, tap: trace.add), progress: progress)
+    let analysis = try analyzeForTrim(TappedSource(source, tap: trace.add), beats: true, progress: progress)
     var data = PlotData(title: URL(fileURLWithPath: input).lastPathComponent, seconds: Double(frames) / Double(info.sampleRate),
                         envelope: trace.envelope, loudness: trace.loudness, loudnessStep: trace.step,
                         integratedLUFS: trace.meter.report.integratedLUFS, beats: analysis.beats)
     if data.beats?.steady != true { data.beats = nil }
     if let best {
-        let choice = try TrimJob(input: input, output: "", mode: .best(seconds: best)).choose(analysis)
+        // The window trim and prepare would choose, from the beats they would track.
+        let choice = try TrimJob(input: input, output: "", mode: .best(seconds: best))
+            .choose(analysis, beatsAround: { try analyzeBeats(source, from: $0, to: $1) })
         data.window = choice.window
         data.windowReason = choice.reason
     }
