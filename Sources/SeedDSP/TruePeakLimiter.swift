@@ -22,6 +22,8 @@ public struct TruePeakLimiter {
     // Phases 1..<factor of the interpolation filter, `taps / 16` vectors each: vector multiplies
     // and a tree sum per phase instead of a chain of dependent adds.
     private let phases: [SIMD16<Float>]
+    /// No frame's true peak exceeds the largest sample its interpolants use times this.
+    private let gainBound: Float
     private let taps: Int
     private let filterDelay: Int
 
@@ -57,6 +59,10 @@ public struct TruePeakLimiter {
         taps = TruePeak.limiterTaps
         filterDelay = taps / 2
         phases = TruePeak.phaseVectors(factor: TruePeak.factor(sampleRate: sampleRate), taps: taps)
+        let per = max(1, taps / 16)
+        gainBound = max(1, stride(from: 0, to: phases.count, by: per).map { [phases] q in
+            (q..<(q + per)).reduce(Float(0)) { $0 + pointwiseMax(phases[$1], -phases[$1]).sum() }
+        }.max() ?? 1)
         latency = lookahead - 1 + filterDelay
         lines = [Float](repeating: 0, count: (taps - 1 + Self.block) * channels)
         peaks = [Float](repeating: 0, count: Self.block)
@@ -84,7 +90,23 @@ public struct TruePeakLimiter {
                     let line = lines.baseAddress! + c * lineLength
                     for i in 0..<n { line[taps - 1 + i] = input[(start + i) * ch + c] * gain }
                 }
+                // Only whether a frame's true peak passes the ceiling matters (step 2), so sixteen
+                // frames whose bound (the largest sample they use times the filter's absolute
+                // sum) stays under it are not interpolated: the output is the same.
+                var skipTo = 0
                 for i in 0..<n {
+                    if i & 15 == 0 {
+                        var m: Float = 0
+                        for c in 0..<ch {
+                            let line = lines.baseAddress! + c * lineLength
+                            for k in i..<(i + 15 + taps) { m = max(m, abs(line[k])) }
+                        }
+                        if m * gainBound <= ceiling { skipTo = i + 16 }
+                    }
+                    if i < skipTo {
+                        peaks[i] = 0
+                        continue
+                    }
                     var peak: Float = 0
                     for c in 0..<ch {
                         let window = lines.baseAddress! + c * lineLength + i
