@@ -59,6 +59,7 @@ public final class BeatTracker {
     private var lastDecoded: Int?
     /// Mean log spectrum between the last two kept beats, for the next beat's change.
     private var lastInterval: [Float] = []
+    private var interval: [Float] = []
 
     public init(fps: Double, network: BeatActivationNetwork, options: BeatTrackingOptions = BeatTrackingOptions()) {
         self.fps = fps
@@ -179,19 +180,23 @@ public final class BeatTracker {
     private func spectralChange(from start: Int, to end: Int) -> Float {
         let lo = max(start, bandBase), hi = min(end, bandBase + bandFrames.count / max(1, bandCount))
         guard bandCount > 0, hi > lo else { return 0 }
-        var mean = [Float](repeating: 0, count: bandCount)
+        // Two buffers, swapped each beat: the interval just measured becomes the one before.
+        let hadInterval = lastInterval.count == bandCount
+        if interval.count != bandCount { interval = [Float](repeating: 0, count: bandCount) }
+        let scale = 1 / Float(hi - lo)
+        var change: Float = 0
         bandFrames.withUnsafeBufferPointer { b in
-            for f in lo..<hi {
-                let o = (f - bandBase) * bandCount
-                for k in 0..<bandCount { mean[k] += b[o + k] }
+            interval.withUnsafeMutableBufferPointer { mean in
+                for k in 0..<bandCount { mean[k] = 0 }
+                for f in lo..<hi {
+                    let o = (f - bandBase) * bandCount
+                    for k in 0..<bandCount { mean[k] += b[o + k] }
+                }
+                for k in 0..<bandCount { mean[k] *= scale }
+                if hadInterval { for k in 0..<bandCount { change += abs(mean[k] - lastInterval[k]) } }
             }
         }
-        let scale = 1 / Float(hi - lo)
-        for k in 0..<bandCount { mean[k] *= scale }
-        defer { lastInterval = mean }
-        guard lastInterval.count == bandCount else { return 0 }
-        var change: Float = 0
-        for k in 0..<bandCount { change += abs(mean[k] - lastInterval[k]) }
+        swap(&interval, &lastInterval)
         return change
     }
 

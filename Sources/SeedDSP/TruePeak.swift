@@ -36,6 +36,24 @@ public enum TruePeak {
 
     /// Phases 1..<factor (phase 0 is the sample itself) as 16-wide vectors, `taps / 16` a phase,
     /// oldest sample first: what the meter and the limiter multiply each window by.
+    /// The largest sum of absolute coefficients over the phases of `phaseVectors` (at least 1,
+    /// for the sample itself): no interpolant exceeds it times the largest sample it is made from.
+    static func gainBound(_ vectors: [SIMD16<Float>], taps: Int) -> Float {
+        let per = max(1, taps / 16)
+        return stride(from: 0, to: vectors.count, by: per).reduce(Float(1)) { bound, q in
+            max(bound, (q..<(q + per)).reduce(Float(0)) { $0 + pointwiseMax(vectors[$1], -vectors[$1]).sum() })
+        }
+    }
+
+    /// The largest magnitude among the inputs of sixteen consecutive interpolants from `line`
+    /// (plain compares: the generic SIMD max is slower than the taps it would spare).
+    @inline(__always)
+    static func groupMagnitude(_ line: UnsafePointer<Float>, taps: Int) -> Float {
+        var m: Float = 0
+        for k in 0..<(15 + taps) { m = max(m, abs(line[k])) }
+        return m
+    }
+
     public static func phaseVectors(factor: Int, taps: Int) -> [SIMD16<Float>] {
         var vectors: [SIMD16<Float>] = []
         for p in phases(factor: factor, taps: taps).dropFirst() {
@@ -78,10 +96,7 @@ public final class TruePeakMeter: @unchecked Sendable {
         phaseCount = vectors.count
         phases = .allocate(capacity: max(1, vectors.count))
         phases.initialize(from: vectors, count: vectors.count)
-        let per = max(1, taps / 16)
-        gainBound = stride(from: 0, to: vectors.count, by: per).map { q in
-            (q..<(q + per)).reduce(Float(0)) { sum, v in sum + pointwiseMax(vectors[v], -vectors[v]).sum() }
-        }.max() ?? 1
+        gainBound = TruePeak.gainBound(vectors, taps: taps)
         let length = channels * (taps - 1 + Self.block)
         lines = .allocate(capacity: length)
         lines.initialize(repeating: 0, count: length)
@@ -113,11 +128,7 @@ public final class TruePeakMeter: @unchecked Sendable {
                 // peak so far are interpolated).
                 for i in 0..<n {
                     if i & 15 == 0 {
-                        // The inputs of interpolants i ..< i + 16 (plain compares: the generic
-                        // SIMD max is slower than the taps it would spare).
-                        var m: Float = 0
-                        for k in i..<(i + 15 + taps) { m = max(m, abs(line[k])) }
-                        if m * gainBound <= top { skipTo = i + 16 }
+                        if TruePeak.groupMagnitude(line + i, taps: taps) * gainBound <= top { skipTo = i + 16 }
                     }
                     if i < skipTo { continue }
                     let window = UnsafeRawPointer(line + i)

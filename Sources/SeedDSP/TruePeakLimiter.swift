@@ -59,10 +59,7 @@ public struct TruePeakLimiter {
         taps = TruePeak.limiterTaps
         filterDelay = taps / 2
         phases = TruePeak.phaseVectors(factor: TruePeak.factor(sampleRate: sampleRate), taps: taps)
-        let per = max(1, taps / 16)
-        gainBound = max(1, stride(from: 0, to: phases.count, by: per).map { [phases] q in
-            (q..<(q + per)).reduce(Float(0)) { $0 + pointwiseMax(phases[$1], -phases[$1]).sum() }
-        }.max() ?? 1)
+        gainBound = TruePeak.gainBound(phases, taps: taps)
         latency = lookahead - 1 + filterDelay
         lines = [Float](repeating: 0, count: (taps - 1 + Self.block) * channels)
         peaks = [Float](repeating: 0, count: Self.block)
@@ -98,8 +95,7 @@ public struct TruePeakLimiter {
                     if i & 15 == 0 {
                         var m: Float = 0
                         for c in 0..<ch {
-                            let line = lines.baseAddress! + c * lineLength
-                            for k in i..<(i + 15 + taps) { m = max(m, abs(line[k])) }
+                            m = max(m, TruePeak.groupMagnitude(lines.baseAddress! + c * lineLength + i, taps: taps))
                         }
                         if m * gainBound <= ceiling { skipTo = i + 16 }
                     }

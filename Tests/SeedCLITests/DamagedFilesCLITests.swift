@@ -95,6 +95,14 @@ final class DamagedFilesCLITests: XCTestCase {
 
     func testDamagedFLACIsRefusedOrSalvagedPastTheDamage() throws {
         let whole = try encoded("song.flac", [])
+        // A whole file under --salvage: no warning, no damage, every frame.
+        let good = dir.appendingPathComponent("song.flac").path
+        let kept = try SeedBinary.run(["encode", good, "-o", good + ".wav", "--salvage", "--json"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertEqual(kept.stderr, "")
+        let keptJSON = try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as! [String: Any]
+        XCTAssertNil(keptJSON["damage"])
+        XCTAssertEqual(keptJSON["outputFrames"] as? Int, 2_710_336)
         for how in Damage.allCases {
             let path = try write(damaged(whole, how), "\(how.rawValue).flac")
             if how == .headless {

@@ -6,12 +6,18 @@ import SeedFiles
 /// decoded in passes. Each pass starts at the next intact frame header (its sample number says
 /// how much was lost) with the stream header put in front, and the passes are joined into a
 /// float RF64 file in the temporary folder that the job then reads. A whole file costs one
-/// decode pass and no copy.
+/// decode pass (counting only) and no copy.
 enum FlacSalvage {
     /// A source for `path`: the file itself when it decodes whole, else the joined passes.
     static func open(_ path: String) throws -> AudioSource {
+        let probe = try SndfileSource(path: path, checksEnd: false)
+        guard let declared = probe.info.frames, declared > 0 else { return probe }
+        // Most files are whole: count what decodes before copying anything.
+        let whole = try decodedFrames(probe) >= declared
+        probe.close()
+        if whole { return try SndfileSource(path: path) }
+        // Opened again: libsndfile cannot seek back once its FLAC decoder has failed.
         let first = try SndfileSource(path: path, checksEnd: false)
-        guard let declared = first.info.frames, declared > 0 else { return first }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw AudioError.unreadable(path, reason: error.localizedDescription)
@@ -58,11 +64,6 @@ enum FlacSalvage {
             try? FileManager.default.removeItem(atPath: joined)
             throw error
         }
-        guard !gaps.isEmpty else {
-            if let out { sf_close(out) }
-            try? FileManager.default.removeItem(atPath: joined)
-            return try SndfileSource(path: path)
-        }
         if let out { sf_close(out) }
         let decoded = Double(written) / rate
         let firstGap = gaps[0]
@@ -73,6 +74,13 @@ enum FlacSalvage {
         try DamagePolicy.handle(path, damage)
         guard written > 0 else { throw AudioError.damaged(path, damage) }
         return try SalvagedSource(original: path, decoded: joined, info: first.info, frames: written)
+    }
+
+    /// Frames `source` decodes from where it is to where it stops.
+    private static func decodedFrames(_ source: SndfileSource) throws -> Int64 {
+        var buffer = [Float](repeating: 0, count: 16_384 * source.info.channels)
+        while try buffer.withUnsafeMutableBufferPointer({ try source.read(into: $0.baseAddress!, frames: 16_384) }) > 0 {}
+        return source.framesDecoded
     }
 
     private static func openOutput(_ path: String, like info: SourceInfo) throws -> OpaquePointer {

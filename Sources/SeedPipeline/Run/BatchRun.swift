@@ -26,28 +26,14 @@ public struct BatchOutcome: Encodable {
     public var runID: String?
     public var sessionID: String?
     public var renderID: String?
+    /// The message sent to the service.
     public var message: String?
-    /// The error, for the presentation layer's one line and exit code.
-    public var error: Error?
+    /// Why it did not finish, in the user's words.
+    public var error: String?
+    /// The error itself, for the exit code (not encoded).
+    public var failure: Error?
 
-    public var errorText: String?
-
-    enum CodingKeys: String, CodingKey { case name, input, target, status, output, runID, sessionID, renderID, message }
-}
-
-extension BatchOutcome {
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encodeIfPresent(input, forKey: .input)
-        try c.encode(target, forKey: .target)
-        try c.encode(status, forKey: .status)
-        try c.encodeIfPresent(output, forKey: .output)
-        try c.encodeIfPresent(runID, forKey: .runID)
-        try c.encodeIfPresent(sessionID, forKey: .sessionID)
-        try c.encodeIfPresent(renderID, forKey: .renderID)
-        try c.encodeIfPresent(message ?? errorText, forKey: .message)
-    }
+    enum CodingKeys: String, CodingKey { case name, input, target, status, output, runID, sessionID, renderID, message, error }
 }
 
 /// `seed run FILE...` and `seed run --plan`: every file is its own run (clip, session, render,
@@ -62,8 +48,12 @@ public final class BatchRun {
     /// Progress of the current long step, when one run goes at a time.
     public var progress: (Double) -> Void = { _ in }
 
-    public init(jobs: Int, makeClient: @escaping ClientMaker) {
+    /// An error in the user's words (the presentation layer's own wording).
+    let describe: (Error) -> String
+
+    public init(jobs: Int, describe: @escaping (Error) -> String = RunPipeline.describe, makeClient: @escaping ClientMaker) {
         self.jobs = max(1, jobs)
+        self.describe = describe
         self.makeClient = makeClient
     }
 
@@ -87,9 +77,9 @@ public final class BatchRun {
                 let record = try RunPipeline(client: client).plan(request)
                 planned.append((i, record))
             } catch {
-                event(item.name, "skipped: \(Self.describe(error))")
+                event(item.name, "skipped: \(describe(error))")
                 outcomes[i] = BatchOutcome(name: item.name, input: item.request.input, target: item.target.rawValue,
-                                           status: .skipped, error: error, errorText: Self.describe(error))
+                                           status: .skipped, error: describe(error), failure: error)
             }
         }
         let done = run(planned.map(\.record), names: planned.map { items[$0.index].name })
@@ -148,9 +138,9 @@ public final class BatchRun {
             outcome.message = result.message
         } catch {
             outcome.sessionID = r.sessionID
-            outcome.error = error
-            outcome.errorText = Self.describe(error)
-            event(name, "failed: \(Self.describe(error))")
+            outcome.error = describe(error)
+            outcome.failure = error
+            event(name, "failed: \(describe(error))")
         }
         return outcome
     }
@@ -167,7 +157,4 @@ public final class BatchRun {
         taken.insert(candidate)
         return candidate
     }
-
-    /// The user's line for an error; the presentation layer sets its own.
-    public static var describe: (Error) -> String = RunPipeline.describe
 }

@@ -102,8 +102,7 @@ public final class RunPipeline {
         if let o = request.output {
             output = o
         } else if let input = request.input {
-            let url = URL(fileURLWithPath: input)
-            output = url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".mp4").path
+            output = Self.videoPath(for: input)
         } else {
             output = "seed-\(id).mp4"
         }
@@ -139,9 +138,7 @@ public final class RunPipeline {
     public func advance(record: inout RunRecord, callbacks: RunCallbacks, resumed: Bool) throws -> RunResult {
         if let t = SkillTarget(rawValue: record.target) { client.settings.target = t }
         do {
-            let result = try advance(&record, callbacks: callbacks, resumed: resumed)
-            if record.failure != nil { book.noteFailure(id: record.id, nil) }
-            return result
+            return try advance(&record, callbacks: callbacks, resumed: resumed)
         } catch {
             record.failure = Self.describe(error)
             book.noteFailure(id: record.id, record.failure)
@@ -149,8 +146,15 @@ public final class RunPipeline {
         }
     }
 
+    /// `NAME.mp4` for an input, in `folder` (default: the input's own).
+    public static func videoPath(for input: String, in folder: String? = nil) -> String {
+        let url = URL(fileURLWithPath: input)
+        let dir = folder.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? url.deletingLastPathComponent()
+        return dir.appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".mp4").path
+    }
+
     /// An error in the user's words, for the run record.
-    static func describe(_ error: Error) -> String {
+    public static func describe(_ error: Error) -> String {
         (error as? APIError)?.message ?? (error as? AudioError)?.message ?? "\(error)"
     }
 

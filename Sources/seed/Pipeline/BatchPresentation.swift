@@ -10,7 +10,9 @@ struct BatchRunner {
     func makeBatch() -> BatchRun {
         let o = options
         let chatty = !o.common.quiet && !o.common.json
-        let batch = BatchRun(jobs: o.jobs) { product in try o.client.makeClient(quiet: o.common.quiet, product: product) }
+        let batch = BatchRun(jobs: o.jobs, describe: { ErrorReporting.message(for: $0) }) { product in
+            try o.client.makeClient(quiet: o.common.quiet, product: product)
+        }
         let bar = ProgressBar("working", quiet: o.common.hideProgress || o.jobs > 1)
         let lock = NSLock()
         batch.event = { name, line in
@@ -20,7 +22,6 @@ struct BatchRunner {
             }
         }
         batch.progress = bar.handler
-        BatchRun.describe = { ErrorReporting.message(for: $0) }
         return batch
     }
 
@@ -45,7 +46,7 @@ enum BatchTable {
             [o.name, o.status.rawValue, short(o.output), o.runID ?? "-", o.sessionID ?? "-"]
         }
         return Table.format(rows) + outcomes.compactMap { o in
-            o.errorText.map { "\n\(o.name): \($0)" }
+            o.error.map { "\n\(o.name): \($0)" }
         }.joined()
     }
 }

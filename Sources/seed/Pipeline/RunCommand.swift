@@ -142,7 +142,7 @@ struct RunCommand: ParsableCommand {
                 request.videos = videos
                 request.output = try output.map { o in
                     if o.hasSuffix("/") || isDirectory(o), let f = files.first {
-                        return try outputFolder(o) + "/" + URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent + ".mp4"
+                        return RunPipeline.videoPath(for: f, in: try outputFolder(o))
                     }
                     return o
                 }
@@ -182,7 +182,7 @@ struct RunCommand: ParsableCommand {
             if let o = row.output {
                 request.output = o
             } else if let folder, let f = row.file {
-                request.output = folder + "/" + URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent + ".mp4"
+                request.output = RunPipeline.videoPath(for: f, in: folder)
             }
             let name = row.file.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "row \(row.line)"
             return BatchItem(request: request, target: row.target ?? client.target ?? .murekaAI, name: name)
@@ -196,7 +196,7 @@ struct RunCommand: ParsableCommand {
         } else if !common.quiet {
             Console.out(BatchTable.render(outcomes))
         }
-        if let failed = outcomes.first(where: { $0.status != .done }), let e = failed.error {
+        if let failed = outcomes.first(where: { $0.status != .done }), let e = failed.failure {
             let failures = outcomes.filter { $0.status != .done }.count
             Console.err("seed: error: \(failures) of \(outcomes.count) files did not finish; first: \(failed.name): \(Secrets.redact(ErrorReporting.message(for: e)))")
             throw ExitCode(ErrorReporting.exitCode(for: e))
