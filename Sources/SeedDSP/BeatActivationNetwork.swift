@@ -27,7 +27,7 @@ public final class BeatActivationNetwork: @unchecked Sendable {
     public let checkInput: [Float]?, checkOutput: [Float]?
 
     public init(weights: SafeTensors) throws {
-        _ = Self.singleThreadedBLAS
+        BLASThreads.useCallerThreadOnly()
         let m = weights.metadata
         guard m["format"] == "seed-beat-tcn-1", let f = Int(m["features"] ?? ""), let k = Int(m["kernel"] ?? ""),
               let d = m["dilations"]?.split(separator: ",").compactMap({ Int($0) }), !d.isEmpty else {
@@ -143,7 +143,6 @@ public final class BeatActivationNetwork: @unchecked Sendable {
 
     /// Frames per matrix product: the gathered taps of a tile stay within a few MB.
     static let tile = 2048
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 }
 
 @inline(__always) private func elu(_ v: Float) -> Float { v > 0 ? v : expf(v) - 1 }

@@ -41,6 +41,19 @@ public func downmix(_ input: UnsafeBufferPointer<Float>, frames: Int, matrix: [[
                    into out: UnsafeMutableBufferPointer<Float>) {
     let inCh = matrix[0].count, outCh = matrix.count
     precondition(input.count >= frames * inCh && out.count >= frames * outCh)
+    // The analysis passes' common cases, as loops the compiler can vectorise.
+    if outCh == 1 && inCh <= 2 {
+        guard frames > 0 else { return }
+        let (i, o) = (input.baseAddress!, out.baseAddress!)
+        if inCh == 1 {
+            let g = matrix[0][0]
+            for f in 0..<frames { o[f] = g * i[f] }
+        } else {
+            let (g0, g1) = (matrix[0][0], matrix[0][1])
+            for f in 0..<frames { o[f] = g0 * i[2 * f] + g1 * i[2 * f + 1] }
+        }
+        return
+    }
     for (o, row) in matrix.enumerated() {
         row.withUnsafeBufferPointer { gains in
             for f in 0..<frames {

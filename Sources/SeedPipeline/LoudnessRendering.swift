@@ -62,7 +62,8 @@ func meterToEnd(_ source: AudioSource, progress: ProgressHandler?) throws -> (re
 /// changes loudness). Two corrections, at most 6 passes in all: a time-varying gain makes
 /// inter-sample peaks of its own, so any overshoot of the ceiling lowers the limiter's internal
 /// ceiling by as much; and a loudness miss (from a downmix, or from limiting, which returns less
-/// than each added dB of gain) is corrected with a secant step. The first pass only measures,
+/// than each added dB of gain) is corrected with a secant step, whose slope the first pass
+/// already measures with a probe 1 dB higher beside it. The first pass only measures,
 /// unless the gained signal stays well under the ceiling (then the limiter leaves it untouched and
 /// the first pass nearly always settles); from the second on, where the secant step has usually
 /// settled, each pass also encodes, and the encoding of the pass that needs no correction is the
@@ -88,6 +89,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var passes = 0
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
+    var probePeak: Double?
     var encoded = false  // whether the last pass also wrote the output
     // With its true peak well under the limiter's ceiling after the gain, the limiter passes the
     // signal through untouched, so the first pass is very likely the last: it encodes too (a song
@@ -107,27 +109,63 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             }
             let sink = LimitingSink(next: next, sampleRate: settings.sampleRate, channels: settings.channels,
                                         gainDB: gain, ceilingDB: limit)
-            try transcode(source, into: sink, settings: settings, resample: resample, progress: { progress?(0.5 * $0) })
+            // The pass that only measures also measures the loudness at `probeStepDB` more gain,
+            // through a limiter of its own beside it, so the first correction already knows how
+            // much loudness a dB of gain buys under this limiting, and is usually the last.
+            var probe: (gain: Double, meter: MeteringSink, sink: LimitingSink)?
+            var first: AudioSink = sink
+            if !encoded, target.peakDBFS == nil {
+                let probeMeter = try MeteringSink(sampleRate: settings.sampleRate, channels: settings.channels)
+                let probeSink = LimitingSink(next: probeMeter, sampleRate: settings.sampleRate, channels: settings.channels,
+                                             gainDB: gain + probeStepDB, ceilingDB: limit)
+                probe = (gain + probeStepDB, probeMeter, probeSink)
+                first = TeeSink(sink, ThreadedSink(probeSink))
+            }
+            try transcode(source, into: first, settings: settings, resample: resample, progress: { progress?(0.5 * $0) })
             result = (metering.meter.report, sink.maxReductionDB)
+            if let probe, let lufs = probe.meter.meter.report.integratedLUFS {
+                previous = (probe.gain, lufs)
+                probePeak = probe.meter.meter.report.truePeakDBTP
+            }
         } catch {
             out.discard()
             throw error
         }
         guard passes < 6 else { break }
         var again = false
+        var lowered = 0.0
         if let tp = result.0.truePeakDBTP, tp > ceiling {
-            limit -= tp - ceiling + 0.05
+            lowered = tp - ceiling + 0.05
+            limit -= lowered
             again = true
         }
         if target.peakDBFS == nil, let got = result.0.integratedLUFS, abs(got - target.lufs) > 0.1 {
+            // The secant through this pass and the last (or the probe): limiting returns less
+            // than a LU per dB, never more.
             var slope = 1.0
             if let p = previous, abs(gain - p.gain) > 0.01 { slope = min(1, max(0.25, (got - p.lufs) / (gain - p.gain))) }
             previous = (gain, got)
+            // A limiter scales: the same gain under a ceiling d dB lower is d dB of gain more
+            // under the old ceiling, less d. So a lowered ceiling costs (1 - slope)·d LU, which
+            // the step makes up too.
+            var step = (target.lufs - got + (1 - slope) * lowered) / slope
             // More than 24 dB of limiting only makes distortion, never the target.
             let most = ceiling - (before.truePeakDBTP ?? 0) + 24
-            let next = min(most, gain + (target.lufs - got) / slope)
-            again = again || abs(next - gain) > 0.01
-            gain = next
+            step = min(most - gain, step)
+            // The probe also says how the limiter's overshoot grows with gain: the ceiling
+            // comes down ahead of it (a line, trusted no further than twice the probe's step;
+            // a ceiling set too low would cost loudness for good).
+            if let probePeak, let tp = result.0.truePeakDBTP, step > 0 {
+                let growth = min(1, max(0, probePeak - tp) / probeStepDB)
+                // The true peak expected under the (already lowered) ceiling at the new gain.
+                let expected = tp - lowered + growth * min(step, 2 * probeStepDB)
+                if expected > ceiling - 0.05 {
+                    limit -= expected - (ceiling - 0.05)
+                }
+            }
+            probePeak = nil
+            again = again || abs(step) > 0.01
+            gain += step
         }
         if !again { break }
     }
@@ -197,6 +235,10 @@ func measureDecoded(_ path: String) throws -> LoudnessReport {
     try sink.finish()
     return metering.meter.report
 }
+
+/// How much more gain the measuring pass's probe applies (dB): near where the first correction
+/// lands for a song limited by a few dB, so the secant through the two is close to the curve there.
+let probeStepDB = 1.0
 
 func tooQuiet(_ path: String, _ loudness: LoudnessReport) -> AudioError {
     let level = loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "digital silence"

@@ -47,37 +47,35 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, beats w
     let input = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * ch)
     let mono = UnsafeMutableBufferPointer<Float>.allocate(capacity: block)
     defer { input.deallocate(); mono.deallocate() }
-    let rate = TrimAnalysis.analysisRate
     // One chain: the mono mix goes to 16 kHz for the onset track (beats need 8 kHz of
     // bandwidth), and that stream on to 8 kHz for pitch and chroma.
-    var onsetResampler: Resampler? = nil, resampler: Resampler? = nil
-    if features {
-        if info.sampleRate != beatAnalysisRate {
-            onsetResampler = try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
-        }
-        resampler = try makeResampler(engine: .soxr, quality: .mq, from: beatAnalysisRate, to: rate, channels: 1)
+    var onsetResampler: Resampler? = nil
+    if features, info.sampleRate != beatAnalysisRate {
+        onsetResampler = try makeResampler(engine: .soxr, quality: .mq, from: info.sampleRate, to: beatAnalysisRate, channels: 1)
     }
-    let extractor = FeatureExtractor(sampleRate: Double(rate))
-    // Onsets and beats of the whole input (for a plot) run on the second core; a trim tracks
-    // beats later, only around the stretch it cuts in.
+    // Pitch and chroma run on the second core while this thread decodes, takes peaks and mixes;
+    // onsets and beats of the whole input (for a plot) on a core too. A trim tracks beats later,
+    // only around the stretch it cuts in.
+    let featureSink = features ? try FeatureSink(from: beatAnalysisRate) : nil
+    let featureStage = featureSink.map { ThreadedSink($0, depth: 8) }
     let beatTracking = features && wantsBeats ? try BeatTrackingSink() : nil
     let beatStage = beatTracking.map { ThreadedSink($0, depth: 8) }
     var peaks: [Float] = [], clipped: [Bool] = []
     var hopPeak: Float = 0, hopClips = 0, hopFill = 0
-    var frames: Int64 = 0, analysisSamples = 0
+    var frames: Int64 = 0
     let matrix = downmixMatrix(channels: ch, to: .mono)
     while true {
         let n = try source.read(into: input.baseAddress!, frames: block)
         if n == 0 { break }
-        for f in 0..<n {
-            var p: Float = 0
-            for c in 0..<ch {
-                let v = abs(input[f * ch + c])
-                if v > p { p = v }
-                if v >= 0.999 { hopClips += 1 }
-            }
+        var f = 0
+        while f < n {
+            // The rest of the current hop, all channels at once (interleaved frames are contiguous).
+            let take = min(n - f, hop - hopFill)
+            let (p, clips) = peakAndCount(input.baseAddress! + f * ch, count: take * ch, atLeast: 0.999)
             if p > hopPeak { hopPeak = p }
-            hopFill += 1
+            hopClips += clips
+            hopFill += take
+            f += take
             if hopFill == hop {
                 peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)
                 clipped.append(hopClips >= 2)
@@ -90,35 +88,51 @@ public func analyzeForTrim(_ source: AudioSource, features: Bool = true, beats w
             var onsetStage = UnsafeBufferPointer(rebasing: mono[0..<n])
             if let onsetResampler { onsetStage = try onsetResampler.process(onsetStage, frames: n) }
             try beatStage?.write(onsetStage, frames: onsetStage.count)
-            if let resampler {
-                let stage = try resampler.process(onsetStage, frames: onsetStage.count)
-                extractor.push(stage)
-                analysisSamples += stage.count
-            }
+            try featureStage?.write(onsetStage, frames: onsetStage.count)
         }
         if let total = info.frames, total > 0 { progress?(min(1, Double(frames) / Double(total))) }
     }
     if let onsetResampler {
         let tail = try onsetResampler.flush()
         try beatStage?.write(tail, frames: tail.count)
-        if let resampler {
-            let stage = try resampler.process(tail, frames: tail.count)
-            extractor.push(stage)
-            analysisSamples += stage.count
-        }
-    }
-    if let resampler {
-        let tail = try resampler.flush()
-        extractor.push(tail)
-        analysisSamples += tail.count
+        try featureStage?.write(tail, frames: tail.count)
     }
     if hopFill > 0 {
         peaks.append(hopPeak > 1e-6 ? 20 * log10(hopPeak) : -120)
         clipped.append(hopClips >= 2)
     }
+    try featureStage?.finish()
     try beatStage?.finish()
     let beats = beatTracking?.result
     return TrimAnalysis(sampleRate: info.sampleRate, channels: ch, frames: frames, peakDB: peaks, clipped: clipped,
                         peakHopSeconds: Double(hop) / Double(info.sampleRate),
-                        features: extractor.finish(totalSamples: analysisSamples), beats: beats)
+                        features: featureSink?.track ?? FeatureExtractor(sampleRate: Double(TrimAnalysis.analysisRate)).finish(totalSamples: 0),
+                        beats: beats)
+}
+
+/// The window features of a mono stream: resampled to `TrimAnalysis.analysisRate`, then pitch,
+/// chroma and level per 20 ms hop (`FeatureExtractor`); the track is ready after `finish`.
+private final class FeatureSink: AudioSink {
+    private let resampler: Resampler
+    private let extractor = FeatureExtractor(sampleRate: Double(TrimAnalysis.analysisRate))
+    private var samples = 0
+    /// The features, once `finish` has run.
+    private(set) var track: FeatureTrack?
+
+    init(from rate: Int) throws {
+        resampler = try makeResampler(engine: .soxr, quality: .mq, from: rate, to: TrimAnalysis.analysisRate, channels: 1)
+    }
+
+    func write(_ input: UnsafeBufferPointer<Float>, frames: Int) throws {
+        let stage = try resampler.process(input, frames: frames)
+        extractor.push(stage)
+        samples += stage.count
+    }
+
+    func finish() throws {
+        let tail = try resampler.flush()
+        extractor.push(tail)
+        samples += tail.count
+        track = extractor.finish(totalSamples: samples)
+    }
 }

@@ -254,6 +254,11 @@ extension TrimJob {
     /// the whole input's.
     static let beatContext = 10.0
 
+    /// How far a bar cut may lie outside the free window: the longest bar the tracker reports
+    /// (four beats at its slowest tempo). Bar cuts adjust the window the gaps chose; they never
+    /// move it elsewhere, so beats are tracked around that window only.
+    static let barReach = 4 * 60 / BeatTrackingOptions().minBPM
+
     /// Picks the stretch to keep, from the analysis and, for music, the beats `beatsAround` tracks
     /// between two times (seconds of the input; called once, around the chosen material).
     func choose(_ a: TrimAnalysis, beatsAround: (Double, Double) throws -> BeatAnalysis?) throws -> Choice {
@@ -309,10 +314,13 @@ extension TrimJob {
             var beats: BeatAnalysis?
             let stretch = materialStretch(musical, around: freeBest.start..<freeBest.end, within: range,
                                           maxGap: Int((1.5 / hop).rounded()))
+            // Bar cuts fall within a bar of the free window, and inside the stretch of material.
+            let reach = Int((Self.barReach / hop).rounded(.up))
+            let near = max(stretch.lowerBound, freeBest.start - reach)..<min(stretch.upperBound, freeBest.end + reach)
             if kind != .soloVoice {
-                // Beats only where a bar cut can fall: the stretch and the network's context.
-                let from = max(0, Double(stretch.lowerBound) * hop - Self.beatContext)
-                let to = min(a.seconds, Double(stretch.upperBound) * hop + Self.beatContext)
+                // Beats only where a bar cut can fall, with the network's context either side.
+                let from = max(0, Double(near.lowerBound) * hop - Self.beatContext)
+                let to = min(a.seconds, Double(near.upperBound) * hop + Self.beatContext)
                 beats = try beatsAround(from, to).flatMap { $0.steady && $0.bpm > 0 ? $0 : nil }
             }
             if kind != .soloVoice, let b = beats, b.downbeats.count >= 3 {
@@ -321,12 +329,14 @@ extension TrimJob {
                 // Bar windows run from one fade before a downbeat to one fade before another, so
                 // they may span the whole length asked for.
                 let barLength = Int((seconds / hop).rounded(.down))
-                let bars = findBestWindows(scores: scores, range: stretch, length: barLength,
-                                           minLength: barLength - max(flex, barHops + 1), cuts: downbeatHops, cutHops: cutHops)
+                let bars = findBestWindows(scores: scores, range: near, length: barLength,
+                                           minLength: barLength - max(flex, barHops + 1), cuts: downbeatHops, cutHops: cutHops,
+                                           alternatives: 0)
                 if bars.isEmpty {
                     cuts += " (no two downbeats fit inside the music)"
                 } else {
-                    picks = bars
+                    // The runner-ups keep their gap cuts: no beats are tracked around them.
+                    picks = [bars[0]] + free.dropFirst()
                     barAligned = true
                     cuts = String(format: "cuts on downbeats (%.0f BPM, %d beats a bar)", b.bpm, b.beatsPerBar)
                 }
@@ -335,24 +345,24 @@ extension TrimJob {
             // Free cuts: the fades go outside the chosen hops, into the gaps. Bar cuts: the fade-in
             // ends on the downbeat's attack and the fade-out ends one fade before the next bar's,
             // so neither clips an onset (beat times are accurate to about 20 ms).
-            let tail = barAligned ? -fadeSeconds : fadeSeconds
             // Bar cuts use the downbeat's own time, not its 20 ms hop.
             let downbeats = barAligned ? beats?.downbeats ?? [] : []
             func snap(_ hopIndex: Int) -> Double {
                 let t = Double(hopIndex) * hop
                 return downbeats.min(by: { abs($0 - t) < abs($1 - t) }).flatMap { abs($0 - t) < hop ? $0 : nil } ?? t
             }
-            func inSeconds(_ c: WindowChoice) -> TrimWindow {
-                let start = max(soundStart, snap(c.start) - fadeSeconds)
+            func inSeconds(_ c: WindowChoice, onBars: Bool) -> TrimWindow {
+                let start = max(soundStart, (onBars ? snap(c.start) : Double(c.start) * hop) - fadeSeconds)
+                let end = onBars ? snap(c.end) - fadeSeconds : Double(c.end) * hop + fadeSeconds
                 // Never longer than asked, whatever the snapped downbeats say.
-                return TrimWindow(start: start, end: min(soundEnd, snap(c.end) + tail, start + seconds), score: Double(c.score))
+                return TrimWindow(start: start, end: min(soundEnd, end, start + seconds), score: Double(c.score))
             }
-            let w = inSeconds(best)
+            let w = inSeconds(best, onBars: barAligned)
             // The same thresholds as the score's blend between hum and song (scoreHops).
             let content = kind == .soloVoice ? "pitched, sustained sound (humming, singing or an instrument)" :
                 (share > 0.35 ? "the most musical stretch (pitched, loud, recurring)" : "the loudest, most repeated stretch")
             let describedKind = String(format: "%@ (melodic share %.2f)", kind == .soloVoice ? "a solo voice" : "music", stretchShare)
-            return Choice(window: w, runnersUp: picks.dropFirst().map(inSeconds), melodicShare: share,
+            return Choice(window: w, runnersUp: picks.dropFirst().map { inSeconds($0, onBars: false) }, melodicShare: share,
                           reason: "\(describedKind): \(content); \(cuts)", barAligned: barAligned,
                           beats: beats, kind: kind,
                           material: MaterialShares(musical, window: w, hop: hop))

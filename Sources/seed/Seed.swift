@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SeedAudio
 import SeedClient
+import SeedDSP
 
 @main
 struct Seed: ParsableCommand {
@@ -26,6 +27,7 @@ struct Seed: ParsableCommand {
 
     static func main() {
         Interrupts.install()
+        BLASThreads.useCallerThreadOnly()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -50,5 +50,35 @@ final class DownmixTests: XCTestCase {
         x.withUnsafeBufferPointer { XCTAssertEqual(firstNonFiniteSample($0), 123) }
         x[123] = 0; x[700] = -.infinity
         x.withUnsafeBufferPointer { XCTAssertEqual(firstNonFiniteSample($0), 700) }
+        // Blocks and eight-lane groups: a bad sample in a later block, in the last lanes and in
+        // the tail after the last full group; the largest finite values are not flagged.
+        var long = Signals.sine(440, rate: 8000, seconds: 1.0)
+        long[5] = .greatestFiniteMagnitude; long[6] = -.greatestFiniteMagnitude
+        long.withUnsafeBufferPointer { XCTAssertNil(firstNonFiniteSample($0)) }
+        for bad in [1031, 2047, 7999] {
+            var y = long
+            y[bad] = .infinity
+            y[min(7999, bad + 1)] = .nan
+            y.withUnsafeBufferPointer { XCTAssertEqual(firstNonFiniteSample($0), bad) }
+        }
+    }
+
+    func testPeakAndCountMatchAPlainLoopAtEveryLength() {
+        var x = Signals.sine(440, rate: 8000, seconds: 0.01).map { $0 * 0.9 }
+        x[3] = -1; x[40] = 0.9995; x[79] = -0.9991
+        for count in [0, 1, 7, 8, 9, 40, 41, 79, 80] {
+            let slice = Array(x[0..<count])
+            let got = slice.withUnsafeBufferPointer { peakAndCount($0.baseAddress ?? UnsafePointer(x), count: count, atLeast: 0.999) }
+            XCTAssertEqual(got.peak, slice.map(abs).max() ?? 0, "\(count)")
+            XCTAssertEqual(got.count, slice.filter { abs($0) >= 0.999 }.count, "\(count)")
+        }
+    }
+
+    func testMonoAndStereoToMonoAreTheMean() {
+        XCTAssertEqual(mix([0.5, -0.25, 1], channels: 1, to: .mono), [0.5, -0.25, 1])
+        let stereo: [Float] = (0..<37).flatMap { [Float($0) / 37, -Float($0) / 74] }
+        let out = mix(stereo, channels: 2, to: .mono)
+        XCTAssertEqual(out.count, 37)
+        for f in 0..<37 { XCTAssertEqual(out[f], (stereo[2 * f] + stereo[2 * f + 1]) / 2, accuracy: 1e-7) }
     }
 }

@@ -56,6 +56,22 @@ final class NormalizeTests: XCTestCase {
         }
     }
 
+    func testALimitedSongNeedsOneMeasuringAndOneEncodingPass() throws {
+        // Limiting returns less than a LU per dB of gain. The measuring pass's probe, 1 dB
+        // higher, gives the first correction that slope, so where the limiter takes a few dB (a
+        // mastered song brought to -14 LUFS or a little louder) it lands within 0.1 LU and its
+        // encoding is the output: two passes, where a slope of 1 needs a third.
+        let rate = 44100
+        let (song, _) = SongScene.build(rate: rate)
+        for target in [-14.0, -13.0] {
+            let (s, after) = try normalize(song, rate: rate, channels: 1, name: "song\(Int(-target))", lufs: target)
+            XCTAssertLessThan(s.limiterMaxReductionDB, -3, "\(target) LUFS: the limiter works")
+            XCTAssertEqual(s.passes, 2, "\(target) LUFS")
+            XCTAssertEqual(after.integratedLUFS ?? 0, target, accuracy: 0.1, "\(target) LUFS")
+            XCTAssertLessThanOrEqual(after.truePeakDBTP ?? 0, -1, "\(target) LUFS")
+        }
+    }
+
     func testZeroDBFSInterSamplePeaksEndUnderMinus1dBTP() throws {
         // fs/4 at 45°: samples at ±0.707, the waveform between them reaches 0 dBFS.
         let x = (0..<48000 * 3).map { Float(sin(Double.pi / 2 * Double($0) + Double.pi / 4)) }

@@ -1,6 +1,6 @@
 import SeedAudio
 import SeedDSP
-import SeedPipeline
+@testable import SeedPipeline
 import SeedTestSupport
 import XCTest
 
@@ -28,5 +28,35 @@ final class RegionBeatsTests: XCTestCase {
             XCTAssertEqual(nearest.time, b.time, accuracy: 0.03)
             XCTAssertEqual(nearest.position, b.position, "bar positions agree at \(b.time)")
         }
+    }
+
+    func testBarCutsAreLookedForOnlyWithinABarOfTheFreeWindow() throws {
+        // A 112 s song with drums: beats are tracked over the free window, a bar either side and
+        // the network's context, not the whole song, and the window is still cut on bars there.
+        let dir = TestFiles.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rate = 22050
+        let (song, _) = SongScene.build(rate: rate)
+        let input = try TestFiles.write(song, to: dir.appendingPathComponent("song.wav").path, rate: rate)
+        let source = try AudioOpener.open(input)
+        defer { source.close() }
+        let job = TrimJob(input: input, output: dir.appendingPathComponent("clip.wav").path, mode: .best(seconds: 30))
+        let analysis = try analyzeForTrim(source)
+        var asked: [(from: Double, to: Double)] = []
+        let choice = try job.choose(analysis) { from, to in
+            asked.append((from, to))
+            return try analyzeBeats(source, from: from, to: to)
+        }
+        XCTAssertEqual(asked.count, 1)
+        let region = try XCTUnwrap(asked.first)
+        XCTAssertEqual(choice.barAligned, true)
+        XCTAssertLessThanOrEqual(region.to - region.from, 30 + 2 * TrimJob.barReach + 2 * TrimJob.beatContext + 0.1)
+        XCTAssertLessThan(region.to - region.from, Double(song.count) / Double(rate) - 40)
+        // The window lies where the beats had their full context.
+        XCTAssertGreaterThanOrEqual(choice.window.start, region.from + TrimJob.beatContext - 0.05)
+        XCTAssertLessThanOrEqual(choice.window.end, region.to - TrimJob.beatContext + 0.05)
+        let downbeats = try XCTUnwrap(choice.beats?.downbeats)
+        let nearest = downbeats.map { abs($0 - (choice.window.start + job.fadeSeconds)) }.min() ?? 1
+        XCTAssertLessThan(nearest, 0.03, "the window opens on a downbeat")
     }
 }
