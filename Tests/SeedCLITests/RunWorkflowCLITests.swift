@@ -199,6 +199,26 @@ final class RunWorkflowCLITests: ClientTestCase {
         XCTAssertTrue(text.stdout.contains("mureka-ai") && text.stdout.contains("t2.wav"), text.stdout)
     }
 
+    func testASecondProductFromTheSameInputKeepsTheFirstClip() throws {
+        let h = try hum("take.wav", seed: 4)
+        let first = try seed(["run", h, "--target", "mureka-ai", "--prompt", "dreamy indie pop", "-o", "a.mp4"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let plain = home.appendingPathComponent("take.seed.mp3").path
+        let firstClip = try Data(contentsOf: URL(fileURLWithPath: plain))
+        let second = try seed(["run", h, "--target", "music-creator-ai", "--prompt", "warm lo-fi", "-o", "b.mp4", "--json"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let named = home.appendingPathComponent("take.music-creator-ai.seed.mp3").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: named), "the second product's clip is named for it")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("take.music-creator-ai.seed.json").path))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: plain)), firstClip, "the first clip is untouched")
+        XCTAssertEqual(server.uploads.count, 2)
+        // The same product again finds its own clip and makes nothing new.
+        let third = try seed(["run", h, "--target", "music-creator-ai", "--prompt", "warmer", "-o", "c.mp4"])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue((third.stderr + third.stdout).contains("already made"), third.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("take.mureka-ai.seed.mp3").path))
+    }
+
     // MARK: - Refining after a run
 
     func testClientCommandsFollowTheLastRunsProduct() throws {

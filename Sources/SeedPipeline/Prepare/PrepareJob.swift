@@ -21,6 +21,9 @@ public struct PrepareJob: Sendable {
     public var maxBytes: Int64?
     public var loudness = LoudnessTarget()
     public var force = false
+    /// Names the files for the product too (`<name>.<product>.seed.mp3`): `seed run` uses these
+    /// names when the plain ones hold another product's clip of the same input.
+    public var namesProduct = false
 
     public init(input: String, target: SkillTarget, outputDirectory: String? = nil) {
         self.input = input
@@ -28,15 +31,16 @@ public struct PrepareJob: Sendable {
         self.outputDirectory = outputDirectory
     }
 
-    /// `<folder>/<input name>.seed.mp3`
+    /// `<folder>/<input name>.seed.mp3` (`.<product>.seed.mp3` with `namesProduct`)
     public var clipPath: String { path(ext: "mp3") }
-    /// `<folder>/<input name>.seed.json`
+    /// `<folder>/<input name>.seed.json` (`.<product>.seed.json` with `namesProduct`)
     public var sidecarPath: String { path(ext: "json") }
 
     private func path(ext: String) -> String {
         let url = URL(fileURLWithPath: input)
         let dir = outputDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? url.deletingLastPathComponent()
-        return dir.appendingPathComponent("\(url.deletingPathExtension().lastPathComponent).seed.\(ext)").path
+        let product = namesProduct ? ".\(target.rawValue)" : ""
+        return dir.appendingPathComponent("\(url.deletingPathExtension().lastPathComponent)\(product).seed.\(ext)").path
     }
 }
 

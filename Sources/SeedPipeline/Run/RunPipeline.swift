@@ -168,6 +168,16 @@ public final class RunPipeline {
             var job = PrepareJob(input: input, target: client.settings.target,
                                  outputDirectory: URL(fileURLWithPath: r.output).deletingLastPathComponent().path)
             job.seconds = r.seconds
+            // A second product from the same input keeps the first one's clip: where the plain
+            // names hold a clip this run cannot use, its own are named for the product.
+            var named = job
+            named.namesProduct = true
+            if let path = r.sidecar {
+                if path == named.sidecarPath { job = named }
+            } else if !r.force, try job.existingClip() == nil,
+                      FileManager.default.fileExists(atPath: job.sidecarPath) || FileManager.default.fileExists(atPath: job.clipPath) {
+                job = named
+            }
             if let s = sidecar, let sha = r.clipSHA256, (try? sha256Hex(ofFile: s.clip.path)) == sha {
                 callbacks.step(.prepare, "clip \(s.clip.path) already made", true)
             } else if let s = try job.existingClip() {
