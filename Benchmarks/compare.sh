@@ -26,11 +26,10 @@ mkdir -p "$work"
 
 # A 3-minute stereo input: the bundled Vibe Ace (CC BY) looped three times.
 song="$root/testdata/recordings/Kevin_MacLeod_-_Vibe_Ace.hq.ogg"
-if [ ! -f "$work/in.wav" ]; then
-  ffmpeg -v error -y -stream_loop 2 -i "$song" -t 180 -ar 44100 -ac 2 -c:a pcm_s16le "$work/in.wav"
-  ffmpeg -v error -y -i "$work/in.wav" "$work/in.flac"
-  lame --quiet -b 192 "$work/in.wav" "$work/in.mp3"
-fi
+# Each derived file is made when it is missing (a half-cleaned out/ has in.wav alone).
+[ -f "$work/in.wav" ] || ffmpeg -v error -y -stream_loop 2 -i "$song" -t 180 -ar 44100 -ac 2 -c:a pcm_s16le "$work/in.wav"
+[ -f "$work/in.flac" ] || ffmpeg -v error -y -i "$work/in.wav" "$work/in.flac"
+[ -f "$work/in.mp3" ] || lame --quiet -b 192 "$work/in.wav" "$work/in.mp3"
 [ -f "$work/padded.wav" ] || sox "$work/in.wav" "$work/padded.wav" pad 5 5
 
 echo "## In-process (library only)"
