@@ -89,6 +89,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var passes = 0
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
+    var lastSlope = 1.0
     var probePeak: Double?
     var encoded = false  // whether the last pass also wrote the output
     // With its true peak well under the limiter's ceiling after the gain, the limiter passes the
@@ -144,6 +145,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             // than a LU per dB, never more.
             var slope = 1.0
             if let p = previous, abs(gain - p.gain) > 0.01 { slope = min(1, max(0.25, (got - p.lufs) / (gain - p.gain))) }
+            lastSlope = slope
             previous = (gain, got)
             // A limiter scales: the same gain under a ceiling d dB lower is d dB of gain more
             // under the old ceiling, less d. So a lowered ceiling costs (1 - slope)·d LU, which
@@ -191,15 +193,35 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     // file's, its loudness too (MP3 takes a few hundredths of a LU).
     var extra = 0
     if lossy {
+        // What the encoder was given, when it was on target: a miss of the decoded file is then the codec's.
+        var given = result.0.integratedLUFS.flatMap { abs($0 - target.lufs) <= 0.1 ? $0 : nil }
         while true {
             let decoded: LoudnessReport
             do { decoded = try measureDecoded(out.tempPath) } catch { out.discard(); throw error }
             result.0 = decoded
+            var again = false
+            var lowered = 0.0
             // Within the promise's tolerance (0.05 dB over the ceiling) a full encoding more buys nothing.
-            guard extra < 2, let tp = decoded.truePeakDBTP, tp > ceiling + 0.05 else { break }
-            // MP3's overshoot grows as the limiter works harder (its coding noise rides on the
-            // denser signal), so the step is half as large again as the overshoot.
-            limit -= 1.5 * (tp - ceiling) + 0.1
+            if let tp = decoded.truePeakDBTP, tp > ceiling + 0.05 {
+                // MP3's overshoot grows as the limiter works harder (its coding noise rides on the
+                // denser signal), so the step is half as large again as the overshoot.
+                lowered = 1.5 * (tp - ceiling) + 0.1
+                limit -= lowered
+                again = true
+            }
+            // At 192 kbit/s and below LAME drops most of the highs over about 16 kHz, which
+            // K-weighting lifts: the decoded file reads 0.2-0.4 LU under what it was given, the
+            // same at any gain. Given that much more (through the limiter's slope), it lands.
+            // A lowered ceiling costs (1 - slope)·d LU (limiters scale), which the gain makes up too.
+            if target.peakDBFS == nil, let had = given, let got = decoded.integratedLUFS,
+               abs(got - target.lufs) > 0.15 || lowered > 0 {
+                let miss = abs(got - target.lufs) > 0.15 ? target.lufs - got : 0
+                let most = ceiling - (before.truePeakDBTP ?? 0) + 24
+                gain = min(most, gain + (miss + (1 - lastSlope) * lowered) / lastSlope)
+                given = had + miss
+                again = true
+            }
+            guard extra < 2, again else { break }
             extra += 1
             try encode()
         }

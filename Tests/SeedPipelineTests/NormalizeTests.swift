@@ -72,6 +72,21 @@ final class NormalizeTests: XCTestCase {
         }
     }
 
+    func testAnMp3LandsOnTheTargetAsDecoded() throws {
+        // Pink noise is bright: a 192 kbit/s MP3 drops most of it over 16 kHz, where K-weighting
+        // adds 4 dB, so the file decodes several tenths of a LU quieter than it was given. The
+        // decoded miss is corrected by encoding once more, with that much more gain.
+        let x = Signals.pinkNoise(rate: 44100, seconds: 8, amplitude: 0.05, channels: 2, seed: 12)
+        let input = try TestFiles.write(x, to: dir.appendingPathComponent("bright.wav").path, rate: 44100, channels: 2, depth: .float32)
+        var job = NormalizeJob(input: input, output: dir.appendingPathComponent("bright.mp3").path)
+        job.targetLUFS = -16
+        let s = try job.run()
+        let decoded = try measure(s.output)
+        XCTAssertEqual(decoded.integratedLUFS ?? 0, -16, accuracy: 0.15, "the decoded MP3")
+        XCTAssertEqual(s.reencodes, 1, "one more encoding made up the codec's loss")
+        XCTAssertLessThanOrEqual(decoded.truePeakDBTP ?? 0, -1 + 0.05)
+    }
+
     func testZeroDBFSInterSamplePeaksEndUnderMinus1dBTP() throws {
         // fs/4 at 45°: samples at ±0.707, the waveform between them reaches 0 dBFS.
         let x = (0..<48000 * 3).map { Float(sin(Double.pi / 2 * Double($0) + Double.pi / 4)) }
