@@ -119,6 +119,9 @@ public struct TrimSummary: Sendable, Codable {
     public var loudnessBefore: LoudnessReport?
     public var loudnessAfter: LoudnessReport?
     public var gainDB: Double?
+    /// Loudness passes over the window, and MP3 encodings made again after the decoded check.
+    public var loudnessPasses: Int?
+    public var reencodes: Int?
     public var warning: String?
     public var bytes: Int64
     /// How the clip was encoded ("192 kbit/s CBR"), its rate and channels, and why.
@@ -195,6 +198,8 @@ extension TrimJob {
                 summary.loudnessBefore = before
                 summary.loudnessAfter = r.after
                 summary.gainDB = r.gainDB
+                summary.loudnessPasses = r.passes
+                summary.reencodes = settings.format == .mp3 ? r.reencodes : nil
                 summary.warning = r.warning
             } else {
                 do {

@@ -56,6 +56,10 @@ final class PrepareTests: XCTestCase {
         XCTAssertEqual(s.loudness.after?.integratedLUFS ?? 0, -14, accuracy: 0.5)
         XCTAssertLessThanOrEqual(s.loudness.after?.truePeakDBTP ?? 0, -0.9)
         XCTAssertLessThan(s.loudness.before?.integratedLUFS ?? 0, -17, "the source was made quieter than the target")
+        // How the loudness was reached is recorded with it, and read back from the sidecar.
+        XCTAssertGreaterThanOrEqual(written.loudness.passes ?? 0, 1)
+        XCTAssertLessThanOrEqual(written.loudness.passes ?? 9, 6)
+        XCTAssertNotNil(written.loudness.reencodes, "an MP3 clip says how often it was encoded again")
         // Tempo, meter, and downbeats at the song's own (every 2 s), in clip time.
         XCTAssertTrue(s.tempo.steady)
         XCTAssertEqual(s.tempo.bpm, 120, accuracy: 2.4)

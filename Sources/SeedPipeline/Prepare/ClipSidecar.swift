@@ -41,6 +41,10 @@ public struct ClipSidecar: Codable, Sendable {
         public var before: LoudnessReport?
         public var after: LoudnessReport?
         public var gainDB: Double?
+        /// Passes over the window to reach the target, and encodings made again because the
+        /// decoded MP3 missed the ceiling or the loudness.
+        public var passes: Int?
+        public var reencodes: Int?
         public var warning: String?
     }
     public struct Tempo: Codable, Sendable {
