@@ -84,7 +84,6 @@ public final class BeatTracker {
             }
             bandCount = width / 2
             let count = frames.bands.count / width
-            bandFrames.reserveCapacity(bandFrames.count + count * bandCount)
             for f in 0..<count { bandFrames += frames.bands[(f * width)..<(f * width + bandCount)] }
         }
         append(stream.push(frames.bands))

@@ -28,9 +28,8 @@ public func firstNonFiniteSample(_ samples: UnsafeBufferPointer<Float>) -> Int? 
 
 /// Largest absolute sample value.
 public func samplePeak(_ samples: UnsafeBufferPointer<Float>) -> Float {
-    var peak: Float = 0
-    for v in samples { peak = max(peak, abs(v)) }
-    return peak
+    guard let base = samples.baseAddress else { return 0 }
+    return peakAndCount(base, count: samples.count, atLeast: .infinity).peak
 }
 
 /// Largest absolute value among `count` finite samples and how many reach `level` in magnitude.

@@ -34,8 +34,6 @@ public enum TruePeak {
         return (0..<factor).map { p in (0..<taps).map { k in Float(h[k * factor + p]) } }
     }
 
-    /// Phases 1..<factor (phase 0 is the sample itself) as 16-wide vectors, `taps / 16` a phase,
-    /// oldest sample first: what the meter and the limiter multiply each window by.
     /// The largest sum of absolute coefficients over the phases of `phaseVectors` (at least 1,
     /// for the sample itself): no interpolant exceeds it times the largest sample it is made from.
     static func gainBound(_ vectors: [SIMD16<Float>], taps: Int) -> Float {
@@ -54,6 +52,8 @@ public enum TruePeak {
         return m
     }
 
+    /// Phases 1..<factor (phase 0 is the sample itself) as 16-wide vectors, `taps / 16` a phase,
+    /// oldest sample first: what the meter and the limiter multiply each window by.
     public static func phaseVectors(factor: Int, taps: Int) -> [SIMD16<Float>] {
         var vectors: [SIMD16<Float>] = []
         for p in phases(factor: factor, taps: taps).dropFirst() {

@@ -90,6 +90,8 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     var result: (LoudnessReport, Double)
     var previous: (gain: Double, lufs: Double)?
     var lastSlope = 1.0
+    // More than 24 dB of limiting only makes distortion, never the target.
+    let mostGain = ceiling - (before.truePeakDBTP ?? 0) + 24
     var probePeak: Double?
     var encoded = false  // whether the last pass also wrote the output
     // With its true peak well under the limiter's ceiling after the gain, the limiter passes the
@@ -151,9 +153,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             // under the old ceiling, less d. So a lowered ceiling costs (1 - slope)·d LU, which
             // the step makes up too.
             var step = (target.lufs - got + (1 - slope) * lowered) / slope
-            // More than 24 dB of limiting only makes distortion, never the target.
-            let most = ceiling - (before.truePeakDBTP ?? 0) + 24
-            step = min(most - gain, step)
+            step = min(mostGain - gain, step)
             // The probe also says how the limiter's overshoot grows with gain: the ceiling
             // comes down ahead of it (a line, trusted no further than twice the probe's step;
             // a ceiling set too low would cost loudness for good).
@@ -187,10 +187,9 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
         }
     }
     if !encoded { try encode() }
-    // A lossy file is what a player (and the service) decodes, and MP3 coding adds overshoot of
-    // its own: the written file is decoded and measured, and over the ceiling it is encoded again
-    // with the limiter's ceiling lowered (at most twice). The figures reported are the decoded
-    // file's, its loudness too (MP3 takes a few hundredths of a LU).
+    // A lossy file is what a player (and the service) decodes, and MP3 coding adds overshoot and
+    // loses loudness of its own: the written file is decoded and measured, and over the ceiling or
+    // off the target it is encoded again (at most twice). The figures reported are the decoded file's.
     var extra = 0
     if lossy {
         // What the encoder was given, when it was on target: a miss of the decoded file is then the codec's.
@@ -216,8 +215,7 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             if target.peakDBFS == nil, let had = given, let got = decoded.integratedLUFS,
                abs(got - target.lufs) > 0.15 || lowered > 0 {
                 let miss = abs(got - target.lufs) > 0.15 ? target.lufs - got : 0
-                let most = ceiling - (before.truePeakDBTP ?? 0) + 24
-                gain = min(most, gain + (miss + (1 - lastSlope) * lowered) / lastSlope)
+                gain = min(mostGain, gain + (miss + (1 - lastSlope) * lowered) / lastSlope)
                 given = had + miss
                 again = true
             }

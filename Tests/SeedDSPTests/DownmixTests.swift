@@ -71,6 +71,7 @@ final class DownmixTests: XCTestCase {
             let got = slice.withUnsafeBufferPointer { peakAndCount($0.baseAddress ?? UnsafePointer(x), count: count, atLeast: 0.999) }
             XCTAssertEqual(got.peak, slice.map(abs).max() ?? 0, "\(count)")
             XCTAssertEqual(got.count, slice.filter { abs($0) >= 0.999 }.count, "\(count)")
+            XCTAssertEqual(slice.withUnsafeBufferPointer { samplePeak($0) }, slice.map(abs).max() ?? 0, "samplePeak, \(count)")
         }
     }
 
