@@ -10,10 +10,10 @@ struct BeatsCommand: ParsableCommand {
         commandName: "beats",
         abstract: "Detect tempo, beats, meter and downbeats.",
         discussion: """
-        Onset strength (SuperFlux spectral flux in three bands), tempo by autocorrelation with a \
-        comb and a tempo prior, beats by Viterbi decoding of a tempo/phase state space that allows \
-        tempo changes, meter (2, 3 or 4 beats per bar) and downbeats from chord changes and bass \
-        accents. Formats: json (everything), csv (time,position), txt (one time per line, as beat \
+        A small learned beat and downbeat activation (a temporal convolutional network over \
+        log-filterbank bands), beats by Viterbi decoding of a tempo/phase state space that allows \
+        tempo changes, meter (2, 3, 4, 5 or 7 beats per bar) and downbeats from the downbeat \
+        activation and chord changes. Formats: json (everything), csv (time,position), txt (one time per line, as beat \
         datasets use), labels (an Audacity label track). --cuts 2bars (or 1beat, 4beats, 1bar) \
         prints a cut list for editing video to the beat instead. --click OUT.wav writes the input with \
         clicks at the beats (downbeats higher) to check them by ear. Material without a steady beat \

@@ -36,6 +36,27 @@ final class MeterAnalysisTests: XCTestCase {
         XCTAssertEqual(meterFromDownbeats(threes, change: [Float](repeating: 5, count: 60)).beatsPerBar, 3)
     }
 
+    func testOddMetersAreFoundWhenClearAndNeverInventedInFourFour() {
+        // 5/4 and 7/8 (4 + 3): bar 1 fires, the 7/8's second group a little; a noisy change cue.
+        for (m, fires) in [(5, [0.4, 0.02, 0.08, 0.06, 0.02]), (7, [0.4, 0.05, 0.0, 0.03, 0.25, 0.1, 0.0])] {
+            for phase in 0..<m {
+                let down = (0..<70).map { Float(fires[($0 - phase + m) % m]) + Float($0 % 3) * 0.01 }
+                let change = (0..<70).map { Float(10 + ($0 * 7) % 5) }
+                let e = meterFromDownbeats(down, change: change)
+                XCTAssertEqual(e.beatsPerBar, m)
+                XCTAssertEqual(e.firstDownbeat, phase)
+            }
+        }
+        // 4/4 with a weak, noisy activation (a chorale): whatever it picks, never 5 or 7.
+        var seed: UInt64 = 7
+        func noise() -> Float { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(seed >> 40) / Float(1 << 24) }
+        for _ in 0..<50 {
+            let down = (0..<64).map { ($0 % 4 == 0 ? 0.25 : 0.15) + 0.1 * noise() }
+            let change = (0..<64).map { _ in 8 + 4 * noise() }
+            XCTAssertLessThanOrEqual(meterFromDownbeats(down, change: change).beatsPerBar, 4)
+        }
+    }
+
     func testSongDownbeatsFollowTheChords() {
         // 120 BPM 4/4, one chord a bar, kick and snare in a two-beat figure.
         let rate = 16000

@@ -8,7 +8,7 @@ import XCTest
 /// MIDI tempo maps), scored with the MIREX metrics written in the test support. Floors sit just
 /// under what seed reaches with the beat network (mean F 0.894, AMLt 0.879, weakest category
 /// 0.765: no_drums, where a 6/8 pizzicato gets no beat and 12/8 and 6/8 pieces are read at
-/// ternary levels AMLt does not accept), so a regression fails.
+/// ternary levels AMLt does not accept; downbeat F 0.709), so a regression fails.
 /// Skipped when the set has not been built (`python3 ../shared/beatset/make_set.py`).
 final class BeatsetTests: XCTestCase {
     private struct Excerpt: Decodable {
@@ -60,8 +60,8 @@ final class BeatsetTests: XCTestCase {
               + fByCategory.keys.sorted().map { String(format: "%@ %.3f", $0, mean(fByCategory[$0]!)) }.joined(separator: ", "))
         XCTAssertGreaterThanOrEqual(mean(f), 0.88)
         XCTAssertGreaterThanOrEqual(mean(amlt), 0.86)
-        // Bar phase from the downbeat activation and the harmony's change at the beats.
-        XCTAssertGreaterThanOrEqual(mean(downF), 0.6)
+        // Meter (2, 3, 4, 5 or 7) and bar phase from the downbeat activation and the harmony's change.
+        XCTAssertGreaterThanOrEqual(mean(downF), 0.68)
         for (category, values) in fByCategory {
             XCTAssertGreaterThanOrEqual(mean(values), 0.75, category)
         }
