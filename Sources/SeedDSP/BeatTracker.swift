@@ -131,8 +131,16 @@ public final class BeatTracker {
         guard decision.steady else {
             return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
         }
-        let meter = meterFromDownbeats(kept.map(\.downbeat), change: kept.map(\.change))
-        let times = kept.map { Double($0.frame) / fps }
+        // A compound meter's eighths become its beats (three eighths each) where that tempo is
+        // in range: a 12/8 blues or a 6/8 ballad is tapped on its dotted quarters.
+        var pulse = Array(kept)
+        if let phase = compoundPhase(pulse.map(\.downbeat)) {
+            let grouped = Array(pulse[phase...].enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
+            let span = Double(grouped.last!.frame - grouped.first!.frame) / fps
+            if grouped.count >= 4, Double(grouped.count - 1) * 60 / span >= options.minBPM { pulse = grouped }
+        }
+        let meter = meterFromDownbeats(pulse.map(\.downbeat), change: pulse.map(\.change))
+        let times = pulse.map { Double($0.frame) / fps }
         let result = times.enumerated().map { k, t in
             Beat(time: t, position: ((k - meter.firstDownbeat) % meter.beatsPerBar + meter.beatsPerBar) % meter.beatsPerBar + 1)
         }

@@ -26,15 +26,9 @@ func meterFromDownbeats(_ downbeat: [Float], change: [Float] = [], meters: [Int]
     var best: [Int: MeterEstimate] = [:]
     var onCount: [Int: Int] = [:]
     for m in meters where n >= 2 * m {
-        for phase in 0..<m {
-            var on: Float = 0, count = 0
-            for b in stride(from: phase, to: n, by: m) { on += cue[b]; count += 1 }
-            let s = on / Float(count) - (total - on) / Float(max(1, n - count))
-            if s > (best[m]?.strength ?? -.infinity) {
-                best[m] = MeterEstimate(beatsPerBar: m, firstDownbeat: phase, strength: s)
-                onCount[m] = count
-            }
-        }
+        let b = bestPhase(cue, total: total, beatsPerBar: m)
+        best[m] = b.estimate
+        onCount[m] = b.onCount
     }
     guard var choice = best.values.filter({ $0.beatsPerBar <= 4 }).max(by: { $0.strength < $1.strength }) else {
         return MeterEstimate(beatsPerBar: 4, firstDownbeat: 0, strength: 0)
@@ -46,6 +40,40 @@ func meterFromDownbeats(_ downbeat: [Float], change: [Float] = [], meters: [Int]
     }
     if choice.beatsPerBar == 2, let four = best[4], four.strength > choice.strength / MeterCues.twoOverFour { choice = four }
     return choice
+}
+
+/// The phase of `beatsPerBar` whose beats' cue stands out most from the other beats' mean, and
+/// how many beats it has.
+func bestPhase(_ cue: [Float], total: Float, beatsPerBar m: Int) -> (estimate: MeterEstimate, onCount: Int) {
+    let n = cue.count
+    var best = MeterEstimate(beatsPerBar: m, firstDownbeat: 0, strength: -.infinity), bestCount = 0
+    for phase in 0..<min(m, n) {
+        var on: Float = 0, count = 0
+        for b in stride(from: phase, to: n, by: m) { on += cue[b]; count += 1 }
+        let s = on / Float(count) - (total - on) / Float(max(1, n - count))
+        if s > best.strength { best = MeterEstimate(beatsPerBar: m, firstDownbeat: phase, strength: s); bestCount = count }
+    }
+    return (best, bestCount)
+}
+
+/// Where the beats found are the eighths of a compound meter (6/8, 12/8: three to a beat), the
+/// phase (0..<3) of the dotted-quarter beats among them; else nil. The test is the one a
+/// musician hears: in 6/8 a bar starts every sixth eighth and the fourth (the bar's second beat)
+/// is no downbeat, so 6 stands out about twice as much as 3 would; in 3/4, read at its quarters,
+/// every third beat starts a bar and 6 scores only 0.8 of 3 (it counts half the downbeats as
+/// "other" beats). 6 must also beat 2 and 4 and be significant (`MeterCues.oddSignificance`).
+func compoundPhase(_ downbeat: [Float], change: [Float] = [], changeWeight: Float = MeterCues.changeWeight) -> Int? {
+    let n = downbeat.count
+    guard n >= 12 else { return nil }
+    let cue = combinedCue(downbeat, change: change, weight: changeWeight)
+    let total = cue.reduce(0, +)
+    let six = bestPhase(cue, total: total, beatsPerBar: 6)
+    let others = [2, 3, 4].map { bestPhase(cue, total: total, beatsPerBar: $0).estimate.strength }
+    guard six.estimate.strength > MeterCues.compoundOverTriple * others[1],
+          six.estimate.strength > max(others[0], others[2]),
+          tStatistic(six.estimate.strength, cue: cue, total: total, onCount: six.onCount) > MeterCues.oddSignificance
+    else { return nil }
+    return six.estimate.firstDownbeat % 3
 }
 
 /// A difference of means (`strength`, `onCount` of the beats against the rest) over its standard
@@ -87,4 +115,7 @@ enum MeterCues {
     /// while the false 5s and 7s that the ratio alone let through (chorales, a folk song, 16-56
     /// beats each, on the beatset and the development split) stay at 1.4-2.8.
     static let oddSignificance: Float = 4
+    /// How much more 6 beats a bar must stand out than 3 for the beats to be a compound meter's
+    /// eighths: halfway between 3/4 read in quarters (0.8) and 6/8 read in eighths (2).
+    static let compoundOverTriple: Float = 1.4
 }
