@@ -8,7 +8,8 @@ import XCTest
 /// noise and free-time singing. Thresholds are what seed reaches today, so a regression fails.
 final class RealBeatsTests: XCTestCase {
     private func annotations(_ path: String) throws -> [Double] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        // Split on any line break: "\r\n" is one Character, which splitting on "\n" would miss.
+        try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
             .filter { !$0.hasPrefix("#") }.compactMap { Double($0.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "," })[0]) }
     }
 
@@ -75,6 +76,35 @@ final class RealBeatsTests: XCTestCase {
             checked += 1
         }
         if checked == 0 { throw XCTSkip("../shared/testdata is not beside this checkout") }
+    }
+
+    /// A children's song sung alone and roughly in time (vocadito_1, "Ako ay may lobo") gets beats,
+    /// and they are its beats: most of the notes two trained musicians annotated start on a beat or
+    /// halfway between two. The same onsets moved at random by up to half a beat land there about
+    /// half the time.
+    func testASongSungInTimeGetsBeatsItsNotesFallOn() throws {
+        guard let wav = TestFiles.shared("testdata/hum/vocadito/vocadito_1.wav"),
+              let notes = TestFiles.shared("testdata/hum/vocadito/vocadito_1_notesA1.csv") else {
+            throw XCTSkip("../shared/testdata is not beside this checkout")
+        }
+        let a = try beats(wav)
+        XCTAssertTrue(a.steady)
+        let times = a.beats.map(\.time)
+        guard times.count > 8 else { return XCTFail("\(times.count) beats") }
+        let grid = (times + zip(times, times.dropFirst()).map { ($0 + $1) / 2 }).sorted()
+        let onsets = try annotations(notes).filter { $0 > times.first! - 0.3 && $0 < times.last! + 0.3 }
+        func near(_ t: Double) -> Bool { grid.contains { abs($0 - t) < 0.07 } }
+        let onGrid = Double(onsets.filter(near).count) / Double(onsets.count)
+        var random = SeededRandom(seed: 3)
+        var chance = 0.0
+        for _ in 0..<20 {
+            chance += Double(onsets.filter { near($0 + 0.26 * random.nextSigned()) }.count) / Double(onsets.count) / 20
+        }
+        print(String(format: "vocadito_1: %d beats at %.0f BPM; %.0f%% of %d sung onsets on the beat grid (chance %.0f%%)",
+                     times.count, a.bpm, 100 * onGrid, onsets.count, 100 * chance))
+        XCTAssertGreaterThan(onsets.count, 40)
+        XCTAssertGreaterThan(onGrid, 0.75)
+        XCTAssertLessThan(chance, 0.65)
     }
 
     /// Every bundled recording with a pulse gets beats at a plausible tempo: jazz, a sung pop
