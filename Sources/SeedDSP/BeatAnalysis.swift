@@ -35,6 +35,16 @@ public struct BeatAnalysis: Sendable, Codable {
     public var tempoCurve: [TempoSegment]
     /// False for silence, speech and other material without a steady beat (then `beats` is empty).
     public var steady: Bool
+    /// True when each beat is a dotted quarter of three eighths (6/8, 9/8, 12/8).
+    public var compound = false
+
+    /// The time signature a musician would write: 6/8 or 12/8 for a compound meter, 7/8 for 7
+    /// beats (counted in eighths far more often than in quarters), else beats per bar over 4.
+    public var meter: String {
+        guard beatsPerBar > 0 else { return "" }
+        if compound { return "\(3 * beatsPerBar)/8" }
+        return beatsPerBar == 7 ? "7/8" : "\(beatsPerBar)/4"
+    }
 }
 
 /// Tracking options.

@@ -133,11 +133,11 @@ public final class BeatTracker {
         }
         // A compound meter's eighths become its beats (three eighths each) where that tempo is
         // in range: a 12/8 blues or a 6/8 ballad is tapped on its dotted quarters.
-        var pulse = Array(kept)
+        var pulse = Array(kept), compound = false
         if let phase = compoundPhase(pulse.map(\.downbeat)) {
             let grouped = Array(pulse[phase...].enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
             let span = Double(grouped.last!.frame - grouped.first!.frame) / fps
-            if grouped.count >= 4, Double(grouped.count - 1) * 60 / span >= options.minBPM { pulse = grouped }
+            if grouped.count >= 4, Double(grouped.count - 1) * 60 / span >= options.minBPM { pulse = grouped; compound = true }
         }
         let meter = meterFromDownbeats(pulse.map(\.downbeat), change: pulse.map(\.change))
         let times = pulse.map { Double($0.frame) / fps }
@@ -147,7 +147,7 @@ public final class BeatTracker {
         let intervals = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
         let bpm = 60 / intervals[intervals.count / 2]
         return BeatAnalysis(bpm: bpm, confidence: decision.confidence, beatsPerBar: meter.beatsPerBar, beats: result,
-                            tempoCurve: tempoCurve(times), steady: true)
+                            tempoCurve: tempoCurve(times), steady: true, compound: compound)
     }
 
     /// Decodes frames begin..<end and keeps the beats from where the chunk before stopped keeping

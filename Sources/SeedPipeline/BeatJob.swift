@@ -141,6 +141,7 @@ public func formatBeats(_ a: BeatAnalysis, format: BeatFormat, cuts: [CutSegment
             var bpm: Double
             var confidence: Double
             var beatsPerBar: Int
+            var meter: String
             var tempoCurve: [TempoSegment]
             var beats: [Beat]
             var downbeats: [Double]
@@ -148,7 +149,7 @@ public func formatBeats(_ a: BeatAnalysis, format: BeatFormat, cuts: [CutSegment
         }
         let r = { (x: Double) in (x * 1000).rounded() / 1000 }
         let out = Out(input: input, steady: a.steady, bpm: (a.bpm * 10).rounded() / 10, confidence: (a.confidence * 100).rounded() / 100,
-                      beatsPerBar: a.beatsPerBar, tempoCurve: a.tempoCurve,
+                      beatsPerBar: a.beatsPerBar, meter: a.meter, tempoCurve: a.tempoCurve,
                       beats: a.beats.map { Beat(time: r($0.time), position: $0.position) },
                       downbeats: a.downbeats.map(r), cuts: cuts.map { $0.map { CutSegment(start: r($0.start), end: r($0.end)) } })
         let encoder = JSONEncoder()

@@ -24,6 +24,7 @@ final class BeatsCLITests: XCTestCase {
         let j = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(j["bpm"] as! Double, 120, accuracy: 2)
         XCTAssertEqual(j["beatsPerBar"] as? Int, 4)
+        XCTAssertEqual(j["meter"] as? String, "4/4")
         let beats = (j["beats"] as! [[String: Any]]).map { $0["time"] as! Double }
         XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: truth.map(\.time), estimated: beats), 0.95)
         // Downbeats are the true bar starts.

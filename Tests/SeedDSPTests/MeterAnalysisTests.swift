@@ -76,6 +76,16 @@ final class MeterAnalysisTests: XCTestCase {
         XCTAssertNil(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: 0, count: 10)))
     }
 
+    func testTheMeterIsWrittenAsAMusicianWould() {
+        func meter(_ beatsPerBar: Int, compound: Bool = false) -> String {
+            BeatAnalysis(bpm: 100, confidence: 1, beatsPerBar: beatsPerBar, beats: [], tempoCurve: [], steady: true,
+                         compound: compound).meter
+        }
+        XCTAssertEqual([meter(4), meter(3), meter(2), meter(5), meter(7)], ["4/4", "3/4", "2/4", "5/4", "7/8"])
+        XCTAssertEqual([meter(2, compound: true), meter(3, compound: true), meter(4, compound: true)], ["6/8", "9/8", "12/8"])
+        XCTAssertEqual(meter(0), "")
+    }
+
     func testSongDownbeatsFollowTheChords() {
         // 120 BPM 4/4, one chord a bar, kick and snare in a two-beat figure.
         let rate = 16000

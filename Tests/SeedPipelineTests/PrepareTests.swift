@@ -64,6 +64,7 @@ final class PrepareTests: XCTestCase {
         XCTAssertTrue(s.tempo.steady)
         XCTAssertEqual(s.tempo.bpm, 120, accuracy: 2.4)
         XCTAssertEqual(s.tempo.beatsPerBar, 4)
+        XCTAssertEqual(s.tempo.meter, "4/4")
         XCTAssertGreaterThanOrEqual(s.downbeats.count, 13)
         for d in s.downbeats {
             let songTime = d + s.window.start

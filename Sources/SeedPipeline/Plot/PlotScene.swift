@@ -41,7 +41,7 @@ public func layoutPlot(_ d: PlotData, width: Int = 1200, height: Int = 420) -> P
     s.items.append(.rect(x: 0, y: 0, w: Double(width), h: Double(height), color: .background, opacity: 1))
 
     var title = "\(d.title): \(formatDuration(d.seconds))"
-    if let b = d.beats { title += String(format: ", %.0f BPM %d/4", b.bpm, b.beatsPerBar) } else { title += ", no steady beat" }
+    if let b = d.beats { title += String(format: ", %.0f BPM ", b.bpm) + b.meter } else { title += ", no steady beat" }
     if let l = d.integratedLUFS { title += String(format: ", %.1f LUFS integrated", l) }
     // Shrunk to fit narrow plots (DejaVu Sans averages about 0.6 em a character).
     let titleSize = min(15, (Double(width) - x0 - 8) / (0.6 * Double(max(1, title.count))))

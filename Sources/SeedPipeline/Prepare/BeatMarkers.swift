@@ -23,7 +23,7 @@ public enum BeatMarkers {
         }
         let t = { (x: Double) in String(format: "%.2f", x) }
         fields.append(String(format: "tempo %.1f BPM", a.bpm))
-        fields.append("meter \(a.beatsPerBar)/4")
+        fields.append("meter \(a.meter)")
         let downs = a.downbeats
         if let first = downs.first { fields.append("first downbeat \(t(first)) s") }
         if !downs.isEmpty {

@@ -52,6 +52,8 @@ public struct ClipSidecar: Codable, Sendable {
         public var bpm: Double
         public var confidence: Double
         public var beatsPerBar: Int
+        /// The time signature: "4/4", "3/4", "6/8", "12/8", … ("" without a steady beat).
+        public var meter: String?
         public var firstDownbeat: Double?
         public var tempoCurve: [TempoSegment]
     }

@@ -110,7 +110,7 @@ extension PrepareJob {
                             gainDB: cut.gainDB.map { ($0 * 100).rounded() / 100 }, passes: cut.loudnessPasses,
                             reencodes: cut.reencodes, warning: cut.warning),
             tempo: .init(steady: steady, bpm: (beats.bpm * 10).rounded() / 10, confidence: (beats.confidence * 100).rounded() / 100,
-                         beatsPerBar: beats.beatsPerBar, firstDownbeat: beats.downbeats.first.map(millis),
+                         beatsPerBar: beats.beatsPerBar, meter: beats.meter, firstDownbeat: beats.downbeats.first.map(millis),
                          tempoCurve: beats.tempoCurve.map { TempoSegment(start: millis($0.start), end: millis($0.end), bpm: ($0.bpm * 10).rounded() / 10) }),
             beats: beats.beats.map { Beat(time: millis($0.time), position: $0.position) },
             downbeats: beats.downbeats.map(millis),
