@@ -131,13 +131,16 @@ public final class BeatTracker {
         guard decision.steady else {
             return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
         }
-        // A compound meter's eighths become its beats (three eighths each) where that tempo is
-        // in range: a 12/8 blues or a 6/8 ballad is tapped on its dotted quarters.
+        // The metrical level (MetricalLevel.swift): where every other beat is much weaker the
+        // decoder took in the off-beat eighths; a compound meter's eighths become its dotted
+        // quarters (a 12/8 blues, a 6/8 ballad). Either only where the new tempo is in range.
         var pulse = Array(kept), compound = false
-        if let phase = compoundPhase(pulse.map(\.downbeat)) {
-            let grouped = Array(pulse[phase...].enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
-            let span = Double(grouped.last!.frame - grouped.first!.frame) / fps
-            if grouped.count >= 4, Double(grouped.count - 1) * 60 / span >= options.minBPM { pulse = grouped; compound = true }
+        if let phase = doubledPhase(pulse.map(\.activation)), let halved = thinned(pulse, every: 2, from: phase) {
+            pulse = halved
+        }
+        if let phase = compoundPhase(pulse.map(\.downbeat)), let grouped = thinned(pulse, every: 3, from: phase) {
+            pulse = grouped
+            compound = true
         }
         let meter = meterFromDownbeats(pulse.map(\.downbeat), change: pulse.map(\.change))
         let times = pulse.map { Double($0.frame) / fps }
@@ -148,6 +151,14 @@ public final class BeatTracker {
         let bpm = 60 / intervals[intervals.count / 2]
         return BeatAnalysis(bpm: bpm, confidence: decision.confidence, beatsPerBar: meter.beatsPerBar, beats: result,
                             tempoCurve: tempoCurve(times), steady: true, compound: compound)
+    }
+
+    /// Every `step`-th beat from `phase` on, or nil where that tempo is below `options.minBPM`.
+    private func thinned(_ pulse: [Tracked], every step: Int, from phase: Int) -> [Tracked]? {
+        let kept = stride(from: phase, to: pulse.count, by: step).map { pulse[$0] }
+        guard kept.count >= 4 else { return nil }
+        let span = Double(kept.last!.frame - kept.first!.frame) / fps
+        return Double(kept.count - 1) * 60 / span >= options.minBPM ? kept : nil
     }
 
     /// Decodes frames begin..<end and keeps the beats from where the chunk before stopped keeping

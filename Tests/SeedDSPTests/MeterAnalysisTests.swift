@@ -57,25 +57,6 @@ final class MeterAnalysisTests: XCTestCase {
         }
     }
 
-    func testCompoundEighthsAreGroupedAndSimpleTriplesAreNot() {
-        func cycle(_ fires: [Float], phase: Int, count: Int = 72) -> [Float] {
-            (0..<count).map { fires[($0 - phase + 6 * fires.count) % fires.count] + Float($0 % 5) * 0.01 }
-        }
-        // 6/8 and 12/8 read in eighths: bar 1 fires, the dotted-quarter beats inside a little.
-        for phase in 0..<6 {
-            XCTAssertEqual(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: phase)), phase % 3)
-        }
-        let twelve: [Float] = [0.5, 0.02, 0.02, 0.08, 0.02, 0.02, 0.12, 0.02, 0.02, 0.08, 0.02, 0.02]
-        XCTAssertEqual(compoundPhase(cycle(twelve, phase: 7)), 1)
-        // 3/4 in quarters, with or without every other bar stronger (a phrase), and 4/4 and 2/4.
-        XCTAssertNil(compoundPhase(cycle([0.5, 0.03, 0.05], phase: 1)))
-        XCTAssertNil(compoundPhase(cycle([0.6, 0.03, 0.05, 0.4, 0.03, 0.05], phase: 2)))
-        XCTAssertNil(compoundPhase(cycle([0.5, 0.03, 0.3, 0.05], phase: 0)))
-        XCTAssertNil(compoundPhase(cycle([0.5, 0.05], phase: 1)))
-        // Too few beats for a bar of six to be told from chance.
-        XCTAssertNil(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: 0, count: 10)))
-    }
-
     func testTheMeterIsWrittenAsAMusicianWould() {
         func meter(_ beatsPerBar: Int, compound: Bool = false) -> String {
             BeatAnalysis(bpm: 100, confidence: 1, beatsPerBar: beatsPerBar, beats: [], tempoCurve: [], steady: true,

@@ -6,7 +6,7 @@ import XCTest
 
 /// The development set of ../shared/beatset (30 rendered excerpts with exact beats from their
 /// MIDI tempo maps), scored with the MIREX metrics written in the test support. Floors sit just
-/// under what seed reaches with the beat network (mean F 0.910, AMLt 0.912, weakest category
+/// under what seed reaches with the beat network (mean F 0.922, AMLt 0.913, weakest category
 /// 0.765: no_drums, where a 6/8 pizzicato gets no beat and a 6/8 trio is read at 3:2;
 /// downbeat F 0.730), so a regression fails.
 /// Skipped when the set has not been built (`python3 ../shared/beatset/make_set.py`).
@@ -58,7 +58,7 @@ final class BeatsetTests: XCTestCase {
         let mean = { (x: [Double]) in x.reduce(0, +) / Double(max(1, x.count)) }
         print(String(format: "beatset: F %.3f AMLt %.3f downbeat F %.3f; ", mean(f), mean(amlt), mean(downF))
               + fByCategory.keys.sorted().map { String(format: "%@ %.3f", $0, mean(fByCategory[$0]!)) }.joined(separator: ", "))
-        XCTAssertGreaterThanOrEqual(mean(f), 0.9)
+        XCTAssertGreaterThanOrEqual(mean(f), 0.91)
         XCTAssertGreaterThanOrEqual(mean(amlt), 0.9)
         // Meter (2, 3, 4, 5 or 7) and bar phase from the downbeat activation and the harmony's change.
         XCTAssertGreaterThanOrEqual(mean(downF), 0.71)

@@ -1,0 +1,43 @@
+@testable import SeedDSP
+import SeedTestSupport
+import XCTest
+
+/// The metrical level of tracked beats: eighths of a compound meter grouped into dotted quarters,
+/// and beats at twice the music's tempo halved, each only on clear evidence from the network.
+final class MetricalLevelTests: XCTestCase {
+    func testCompoundEighthsAreGroupedAndSimpleTriplesAreNot() {
+        func cycle(_ fires: [Float], phase: Int, count: Int = 72) -> [Float] {
+            (0..<count).map { fires[($0 - phase + 6 * fires.count) % fires.count] + Float($0 % 5) * 0.01 }
+        }
+        // 6/8 and 12/8 read in eighths: bar 1 fires, the dotted-quarter beats inside a little.
+        for phase in 0..<6 {
+            XCTAssertEqual(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: phase)), phase % 3)
+        }
+        let twelve: [Float] = [0.5, 0.02, 0.02, 0.08, 0.02, 0.02, 0.12, 0.02, 0.02, 0.08, 0.02, 0.02]
+        XCTAssertEqual(compoundPhase(cycle(twelve, phase: 7)), 1)
+        // 3/4 in quarters, with or without every other bar stronger (a phrase), and 4/4 and 2/4.
+        XCTAssertNil(compoundPhase(cycle([0.5, 0.03, 0.05], phase: 1)))
+        XCTAssertNil(compoundPhase(cycle([0.6, 0.03, 0.05, 0.4, 0.03, 0.05], phase: 2)))
+        XCTAssertNil(compoundPhase(cycle([0.5, 0.03, 0.3, 0.05], phase: 0)))
+        XCTAssertNil(compoundPhase(cycle([0.5, 0.05], phase: 1)))
+        // Too few beats for a bar of six to be told from chance.
+        XCTAssertNil(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: 0, count: 10)))
+    }
+
+    func testBeatsAtTwiceTheTempoAreHalvedOnlyWhenEveryOtherIsClearlyWeaker() {
+        var random = SeededRandom(seed: 11)
+        func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 48, spread: Float = 0.1) -> [Float] {
+            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + spread * Float(random.nextSigned()) }
+        }
+        // A slow chorale read in eighths: the real beats fire about twice as much.
+        for phase in 0..<2 {
+            XCTAssertEqual(doubledPhase(alternating(0.65, 0.3, phase: phase)), phase)
+        }
+        // A backbeat or a swing ride: one phase somewhat stronger, as at the right level.
+        XCTAssertNil(doubledPhase(alternating(0.8, 0.6, phase: 0)))
+        XCTAssertNil(doubledPhase(alternating(0.5, 0.3, phase: 1)))
+        // Twice as strong but too noisy, or too few beats, to tell from chance.
+        XCTAssertNil(doubledPhase(alternating(0.4, 0.2, phase: 0, spread: 0.5)))
+        XCTAssertNil(doubledPhase(alternating(0.65, 0.3, phase: 0, count: 10)))
+    }
+}
