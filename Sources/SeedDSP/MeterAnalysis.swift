@@ -100,7 +100,7 @@ enum MeterCues {
     static let compoundOverTriple: Float = 1.4
     /// How much more the network must fire on one phase of the tracked beats than on the other
     /// for them to be read as eighths. On the development split and the beatset every excerpt
-    /// above 1.8 was tracked at twice its tempo (5 of 5); the highest at the right level was 1.65
-    /// (a Haydn movement), and between the two sat two doubled and one right.
+    /// above 1.8 was tracked at twice its tempo (3 of 3); the highest at the right level was 1.65
+    /// (a Haydn movement), and from 1.6 to 1.8 sat two doubled, one right and one at half.
     static let doubledRatio: Float = 1.8
 }
