@@ -15,58 +15,68 @@ public struct MeterEstimate: Sendable, Equatable {
 /// over 4 only when clearly better (a 4/4 bar whose third beat looks like its first scores 2 at
 /// 1.5 times 4), as 4/4 is by far the commoner. 5 and 7 (5/4, 7/8 counted in eighths) must beat
 /// the best of 2, 3 and 4 `MeterCues.oddOverRegular` times and be significant on their own (see
-/// `MeterCues.oddSignificance`): in a real odd meter the 4-beat phases slide through the bar and
+/// `MeterCues.significance`): in a real odd meter the 4-beat phases slide through the bar and
 /// score near nothing, while where the cue is weak (a chorale, a short excerpt) some phase of 7
 /// stands out by chance.
 func meterFromDownbeats(_ downbeat: [Float], change: [Float] = [], meters: [Int] = [2, 3, 4, 5, 7],
                         changeWeight: Float = MeterCues.changeWeight) -> MeterEstimate {
-    let n = downbeat.count
-    let cue = combinedCue(downbeat, change: change, weight: changeWeight)
-    let total = cue.reduce(0, +)
-    var best: [Int: MeterEstimate] = [:]
-    var onCount: [Int: Int] = [:]
-    for m in meters where n >= 2 * m {
-        let b = bestPhase(cue, total: total, beatsPerBar: m)
-        best[m] = b.estimate
-        onCount[m] = b.onCount
-    }
-    guard var choice = best.values.filter({ $0.beatsPerBar <= 4 }).max(by: { $0.strength < $1.strength }) else {
+    let cue = BeatCue(combinedCue(downbeat, change: change, weight: changeWeight))
+    let best = meters.filter { cue.values.count >= 2 * $0 }.map { cue.bestPhase(every: $0) }
+    guard var choice = best.filter({ $0.estimate.beatsPerBar <= 4 }).max(by: { $0.estimate.strength < $1.estimate.strength })?.estimate else {
         return MeterEstimate(beatsPerBar: 4, firstDownbeat: 0, strength: 0)
     }
-    if let odd = best.values.filter({ $0.beatsPerBar > 4 }).max(by: { $0.strength < $1.strength }),
-       odd.strength > MeterCues.oddOverRegular * choice.strength,
-       tStatistic(odd.strength, cue: cue, total: total, onCount: onCount[odd.beatsPerBar] ?? 0) > MeterCues.oddSignificance {
-        return odd
+    if let odd = best.filter({ $0.estimate.beatsPerBar > 4 }).max(by: { $0.estimate.strength < $1.estimate.strength }),
+       odd.estimate.strength > MeterCues.oddOverRegular * choice.strength, odd.t > MeterCues.significance {
+        return odd.estimate
     }
-    if choice.beatsPerBar == 2, let four = best[4], four.strength > choice.strength / MeterCues.twoOverFour { choice = four }
+    if choice.beatsPerBar == 2, let four = best.first(where: { $0.estimate.beatsPerBar == 4 })?.estimate,
+       four.strength > choice.strength / MeterCues.twoOverFour {
+        choice = four
+    }
     return choice
 }
 
-/// The phase of `beatsPerBar` whose beats' cue stands out most from the other beats' mean, and
-/// how many beats it has.
-func bestPhase(_ cue: [Float], total: Float, beatsPerBar m: Int) -> (estimate: MeterEstimate, onCount: Int) {
-    let n = cue.count
-    var best = MeterEstimate(beatsPerBar: m, firstDownbeat: 0, strength: -.infinity), bestCount = 0
-    for phase in 0..<min(m, n) {
-        var on: Float = 0, count = 0
-        for b in stride(from: phase, to: n, by: m) { on += cue[b]; count += 1 }
-        let s = on / Float(count) - (total - on) / Float(max(1, n - count))
-        if s > best.strength { best = MeterEstimate(beatsPerBar: m, firstDownbeat: phase, strength: s); bestCount = count }
+/// A cue at each beat (the downbeat activation, the beat activation), with what the phase tests
+/// of meter and metrical level need of it.
+struct BeatCue {
+    let values: [Float]
+    let total: Float
+    /// The spread over all beats, for the significance of a phase's contrast.
+    let spread: Float
+
+    init(_ values: [Float]) {
+        self.values = values
+        total = values.reduce(0, +)
+        let mean = total / Float(max(1, values.count))
+        spread = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(1, values.count))).squareRoot()
     }
-    return (best, bestCount)
+
+    /// The phase of every `m`-th beat whose cue stands out most from the other beats'.
+    func bestPhase(every m: Int) -> PhaseContrast {
+        let n = values.count
+        var best = PhaseContrast(estimate: MeterEstimate(beatsPerBar: m, firstDownbeat: 0, strength: -.infinity),
+                                 onMean: 0, offMean: 0, t: 0)
+        for phase in 0..<min(m, n) {
+            var on: Float = 0, count = 0
+            for b in stride(from: phase, to: n, by: m) { on += values[b]; count += 1 }
+            let onMean = on / Float(count), offMean = (total - on) / Float(max(1, n - count))
+            guard onMean - offMean > best.estimate.strength else { continue }
+            // Student's t of the two means, with the spread taken over all beats.
+            let t = count < n && spread > 0 ? (onMean - offMean) / (spread * (1 / Float(count) + 1 / Float(n - count)).squareRoot()) : 0
+            best = PhaseContrast(estimate: MeterEstimate(beatsPerBar: m, firstDownbeat: phase, strength: onMean - offMean),
+                                 onMean: onMean, offMean: offMean, t: t)
+        }
+        return best
+    }
 }
 
-/// A difference of means (`strength`, `onCount` of the beats against the rest) over its standard
-/// error, from the spread of the cue over all beats: Welch's t with one pooled variance.
-func tStatistic(_ strength: Float, cue: [Float], total: Float, onCount: Int) -> Float {
-    let n = cue.count
-    guard onCount > 0, onCount < n else { return 0 }
-    let mean = total / Float(n)
-    var squares: Float = 0
-    for c in cue { squares += (c - mean) * (c - mean) }
-    let sd = (squares / Float(n)).squareRoot()
-    guard sd > 0 else { return 0 }
-    return strength / (sd * (1 / Float(onCount) + 1 / Float(n - onCount)).squareRoot())
+/// One phase of a cue against the rest: the phase, the mean cue on its beats and on the others,
+/// and how far the difference stands out from the beats' spread (a t statistic).
+struct PhaseContrast {
+    var estimate: MeterEstimate
+    var onMean: Float
+    var offMean: Float
+    var t: Float
 }
 
 /// The evidence per beat that it starts a bar: the downbeat activation plus `weight` times the
@@ -89,18 +99,11 @@ enum MeterCues {
     /// How much better 5 or 7 beats a bar must score than the best of 2, 3 and 4: on the beatset
     /// the three odd-meter excerpts (5/4, 7/8, 5/4 in a room) score 3-10 times their best regular meter.
     static let oddOverRegular: Float = 2
-    /// The t statistic an odd meter's downbeats must reach against the other beats. The maximum
-    /// over the 12 phases of 5 and 7 on uniform noise passes 3 about once in 100 (16-200 beats)
-    /// and 4 once in 4,000; the beatset's odd meters reach 5.0-6.6,
-    /// while the false 5s and 7s that the ratio alone let through (chorales, a folk song, 16-56
-    /// beats each, on the beatset and the development split) stay at 1.4-2.8.
-    static let oddSignificance: Float = 4
-    /// How much more 6 beats a bar must stand out than 3 for the beats to be a compound meter's
-    /// eighths: halfway between 3/4 read in quarters (0.8) and 6/8 read in eighths (2).
-    static let compoundOverTriple: Float = 1.4
-    /// How much more the network must fire on one phase of the tracked beats than on the other
-    /// for them to be read as eighths. On the development split and the beatset every excerpt
-    /// above 1.8 was tracked at twice its tempo (3 of 3); the highest at the right level was 1.65
-    /// (a Haydn movement), and from 1.6 to 1.8 sat two doubled, one right and one at half.
-    static let doubledRatio: Float = 1.8
+    /// The t statistic a phase must reach against the other beats to count (odd meters here, and
+    /// the metrical-level tests in MetricalLevel.swift). The maximum over the 12 phases of 5 and 7
+    /// on uniform noise passes 3 about once in 100 (16-200 beats) and 4 once in 4,000; the
+    /// beatset's odd meters reach 5.0-6.6, while the false 5s and 7s that the ratio alone let
+    /// through (chorales, a folk song, 16-56 beats each, on the beatset and the development
+    /// split) stay at 1.4-2.8.
+    static let significance: Float = 4
 }

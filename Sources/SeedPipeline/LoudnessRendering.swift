@@ -192,8 +192,8 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
     // off the target it is encoded again (at most twice). The figures reported are the decoded file's.
     var extra = 0
     if lossy {
-        // What the encoder was given, when it was on target: a miss of the decoded file is then the codec's.
-        var given = result.0.integratedLUFS.flatMap { abs($0 - target.lufs) <= 0.1 ? $0 : nil }
+        // Whether the encoder was given the target: a miss of the decoded file is then the codec's.
+        let givenTarget = result.0.integratedLUFS.map { abs($0 - target.lufs) <= 0.1 } ?? false
         while true {
             let decoded: LoudnessReport
             do { decoded = try measureDecoded(out.tempPath) } catch { out.discard(); throw error }
@@ -212,11 +212,10 @@ func renderAtLoudness(_ source: AudioSource, before: LoudnessReport, target: Lou
             // K-weighting lifts: the decoded file reads 0.2-0.4 LU under what it was given, the
             // same at any gain. Given that much more (through the limiter's slope), it lands.
             // A lowered ceiling costs (1 - slope)·d LU (limiters scale), which the gain makes up too.
-            if target.peakDBFS == nil, let had = given, let got = decoded.integratedLUFS,
+            if target.peakDBFS == nil, givenTarget, let got = decoded.integratedLUFS,
                abs(got - target.lufs) > 0.15 || lowered > 0 {
                 let miss = abs(got - target.lufs) > 0.15 ? target.lufs - got : 0
                 gain = min(mostGain, gain + (miss + (1 - lastSlope) * lowered) / lastSlope)
-                given = had + miss
                 again = true
             }
             guard extra < 2, again else { break }

@@ -92,9 +92,14 @@ struct PrepareCommand: ParsableCommand {
         if let first = failed.first { throw ExitCode(ErrorReporting.exitCode(for: first)) }
     }
 
+    /// "120 BPM 4/4", or nil without a steady beat (a sidecar older than `meter` says N/4).
+    static func tempo(_ t: ClipSidecar.Tempo) -> String? {
+        t.steady ? String(format: "%.0f BPM ", t.bpm) + (t.meter ?? "\(t.beatsPerBar)/4") : nil
+    }
+
     static func line(_ s: ClipSidecar) -> String {
         var parts = [String(format: "%.1f s from %.2f s to %.2f s of %.1f s", s.clip.seconds, s.window.start, s.window.end, s.source.seconds)]
-        parts.append(s.tempo.steady ? String(format: "%.0f BPM ", s.tempo.bpm) + (s.tempo.meter ?? "\(s.tempo.beatsPerBar)/4") : "no steady beat")
+        parts.append(tempo(s.tempo) ?? "no steady beat")
         if let l = s.loudness.after?.integratedLUFS { parts.append(String(format: "%.1f LUFS", l)) }
         parts.append("\(formatBytes(s.clip.bytes)) \(s.clip.encoding)")
         return "\(s.clip.path): " + parts.joined(separator: ", ")
@@ -108,7 +113,7 @@ struct PrepareCommand: ParsableCommand {
             switch o.result {
             case .success(let s):
                 rows.append([name, URL(fileURLWithPath: s.clip.path).lastPathComponent, String(format: "%.1f", s.clip.seconds),
-                             s.tempo.steady ? String(format: "%.0f BPM ", s.tempo.bpm) + (s.tempo.meter ?? "\(s.tempo.beatsPerBar)/4") : "-",
+                             tempo(s.tempo) ?? "-",
                              s.loudness.after?.integratedLUFS.map { String(format: "%.1f", $0) } ?? "-",
                              formatBytes(s.clip.bytes), "ok"])
             case .failure(let f):
