@@ -1,0 +1,41 @@
+import SeedAudio
+import SeedDSP
+import SeedPipeline
+import SeedTestSupport
+import XCTest
+
+/// The metrical-level checks on rendered music with exact beats (testdata/renders: 20 s of two
+/// beatset excerpts, see testdata/SOURCES.md), end to end through the network and the decoder.
+/// Each is also run with a `--min-bpm` above the level it should reach, where it must stay put.
+final class MetricalLevelRenderTests: XCTestCase {
+    private func track(_ name: String, minBPM: Double = 55) throws -> (BeatAnalysis, [Double]) {
+        let source = try AudioOpener.open(TestFiles.testdata("renders/\(name).ogg"))
+        defer { source.close() }
+        let a = try analyzeBeats(source, options: BeatTrackingOptions(minBPM: minBPM, maxBPM: 215))
+        let text = try String(contentsOfFile: TestFiles.testdata("renders/\(name).beats"), encoding: .utf8)
+        let truth = text.split(whereSeparator: \.isNewline).compactMap { Double($0.split(separator: "\t")[0]) }
+        return (a, truth)
+    }
+
+    func testA128BluesIsTrackedOnItsDottedQuarters() throws {
+        // The network fires on every eighth; the downbeat activation starts a bar every twelfth.
+        let (a, truth) = try track("d07_blues128_60")
+        XCTAssertEqual(a.bpm, 60, accuracy: 2.4)
+        XCTAssertEqual(a.meter, "12/8")
+        XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: truth, estimated: a.beats.map(\.time)), 0.9)
+        // Dotted quarters at 60 BPM are below a 70 BPM floor: the eighths stay, as simple beats.
+        let (floor, _) = try track("d07_blues128_60", minBPM: 70)
+        XCTAssertEqual(floor.bpm, 180, accuracy: 7.2)
+        XCTAssertFalse(floor.compound)
+    }
+
+    func testASlowPieceReadInEighthsIsHalved() throws {
+        // A rubato prayer at 66 BPM: the network fires on its beats about twice as much as on the
+        // eighths between, which the decoder also follows.
+        let (a, truth) = try track("t02_beach_prayer_phrase_rubato")
+        XCTAssertEqual(a.bpm, 65.9, accuracy: 3)
+        XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: truth, estimated: a.beats.map(\.time)), 0.9)
+        let (floor, _) = try track("t02_beach_prayer_phrase_rubato", minBPM: 70)
+        XCTAssertEqual(floor.bpm, 131.8, accuracy: 6)
+    }
+}
