@@ -23,8 +23,11 @@ struct BeatsCommand: ParsableCommand {
     @Argument(help: "Input audio file.")
     var file: String
 
-    @Option(help: "Output format: json, csv, txt or labels.")
-    var format: BeatFormat = .json
+    @Option(help: "Output format: json, csv, txt or labels. (default: json)")
+    var format: BeatFormat?
+
+    @Flag(help: "The same as --format json, as in seed's other commands.")
+    var json = false
 
     @Option(name: .shortAndLong, help: "Write the beats (or cut list) to this file instead of stdout.")
     var output: String?
@@ -51,6 +54,9 @@ struct BeatsCommand: ParsableCommand {
         guard minBPM >= 20, maxBPM <= 400, maxBPM > minBPM * 1.5 else {
             throw ValidationError("--min-bpm and --max-bpm: 20 to 400 BPM, the maximum at least 1.5x the minimum")
         }
+        if json, let format, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for two formats: give one")
+        }
     }
 
     @OptionGroup var damage: DamageOptions
@@ -70,7 +76,7 @@ struct BeatsCommand: ParsableCommand {
             }
             let end = seconds ?? (analysis.beats.last?.time ?? 0)
             let cutSegments = unit.map { cutList(analysis, unit: $0, end: end) }
-            let text = try formatBeats(analysis, format: format, cuts: cutSegments, input: file)
+            let text = try formatBeats(analysis, format: json ? .json : format ?? .json, cuts: cutSegments, input: file)
             if let output {
                 let out = try OutputFile(output, inputs: [file], force: force)
                 do {

@@ -31,6 +31,10 @@ final class BeatsCLITests: XCTestCase {
         let downs = j["downbeats"] as! [Double]
         let trueDowns = truth.filter { $0.position == 1 }.map(\.time)
         XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: trueDowns, estimated: downs), 0.9)
+        // --json, as every other command spells it, is the same JSON.
+        let flag = try SeedBinary.run(["beats", input, "--json", "-q"])
+        XCTAssertEqual(flag.status, 0, flag.stderr)
+        XCTAssertEqual(flag.stdout, json.stdout)
 
         let txt = try SeedBinary.run(["beats", input, "--format", "txt"]).stdout.split(separator: "\n").map { Double($0)! }
         XCTAssertEqual(txt.count, beats.count)
@@ -67,5 +71,6 @@ final class BeatsCLITests: XCTestCase {
         assertFails(try SeedBinary.run(["beats", TestFiles.testdata("synthetic/truncated.wav")]), code: 65, mentioning: "truncated")
         assertFails(try SeedBinary.run(["beats", silence, "--cuts", "often"]), code: 64, mentioning: "cut length")
         assertFails(try SeedBinary.run(["beats", silence, "--min-bpm", "150", "--max-bpm", "160"]), code: 64, mentioning: "bpm")
+        assertFails(try SeedBinary.run(["beats", silence, "--json", "--format", "csv"]), code: 64, mentioning: "two formats")
     }
 }
