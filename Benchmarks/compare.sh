@@ -64,15 +64,17 @@ if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
   python3 "$set_dir/score.py" --summary "$results"/*.json
   # The validation split of Training/make_data.py (never used to tune), when it has been made:
   # bash Training/run.sh makes it, or python3 Training/make_data.py DIR --split valid --count 100.
+  # Beside it, the plucked and struck validation set run.sh makes (pluckvalid).
   valid="${SEED_VALID_DIR:-/tmp/seed-beat-data/valid}"
-  if [ -d "$valid" ]; then
+  for set in "$valid" "$(dirname "$valid")/pluckvalid"; do
+    [ -d "$set" ] || continue
     echo
-    echo "## Beat accuracy on the validation split ($valid)"
-    python3 "$root/Training/score.py" "$valid" --name seed --cmd "$seed beats {wav} --format csv"
+    echo "## Beat accuracy on $(basename "$set") ($set)"
+    python3 "$root/Training/score.py" "$set" --name seed --cmd "$seed beats {wav} --format csv"
     if has_madmom; then
-      python3 "$root/Training/score.py" "$valid" --name madmom --cmd "python3 $here/madmom_downbeats.py {wav}"
+      python3 "$root/Training/score.py" "$set" --name madmom --cmd "python3 $here/madmom_downbeats.py {wav}"
     fi
-  fi
+  done
 fi
 
 if [ "${1:-}" = "--memory" ]; then

@@ -112,6 +112,14 @@ CORPUS = {'bach': (55, 100), 'beethoven': (60, 150), 'mozart': (70, 150), 'haydn
 CORPUS_PROGRAMS = [[40, 41, 42, 42], [48, 48, 48, 48], [0, 0, 0, 0], [19, 19, 19, 19], [73, 71, 70, 70], [52, 52, 53, 53],
                    [6, 6, 6, 6], [24, 24, 24, 24], [21, 21, 21, 21], [68, 69, 70, 71], [56, 60, 57, 58], [11, 12, 0, 32]]
 
+# Plucked and struck voicings (--plucked; run.sh makes a validation set of them): a pizzicato
+# ensemble, guitars, banjo, koto, dulcimer, mallets, celesta. Their notes die away at once, so
+# the beat is only in the onsets' timing, as in the random taps among the non-music. No harp:
+# the validation split's harp waltz has it.
+PLUCKED_CORPUS = [[45, 45, 45, 45], [45, 45, 45, 32], [24, 25, 24, 25], [105, 24, 25, 32], [107, 107, 107, 107],
+                  [15, 15, 15, 15], [12, 13, 11, 12], [8, 10, 8, 10], [6, 45, 45, 45], [104, 106, 107, 45]]
+PLUCKED = [45, 24, 25, 105, 107, 15, 12, 13, 11, 8, 10, 104, 106]
+
 NEGATIVES = ['noise', 'speech', 'speech_room', 'room', 'coughs', 'taps', 'free_melody', 'free_voice',
              'quiet', 'chirps']
 
@@ -343,7 +351,7 @@ def make_band(rng, style, tempo_kind, split):
     return song, times, offset, bpb
 
 
-def make_ensemble(rng, name, tempo_kind, split):
+def make_ensemble(rng, name, tempo_kind, split, voicing=None):
     en = ENSEMBLES[name]
     bpb, sub = en['bpb'], en['sub']
     if bpb is None:
@@ -358,7 +366,7 @@ def make_ensemble(rng, name, tempo_kind, split):
     minor = rng.random() < 0.45
     scale = MINOR if minor else MAJOR
     chords = chords_for(rng, bars + 2, minor)
-    progs = en['programs']
+    progs = PLUCKED if voicing == 'plucked' else en['programs']
     for ch in range(4):
         song.programs[ch] = int(rng.choice(progs))
 
@@ -453,7 +461,7 @@ def corpus_paths(split):
     return out
 
 
-def make_corpus(rng, path, tempo_kind):
+def make_corpus(rng, path, tempo_kind, voicing=None):
     """An excerpt of a corpus work: its notes placed on a generated tempo map; beats and
     downbeats from its time signature and bars."""
     from music21 import corpus, stream
@@ -504,7 +512,8 @@ def make_corpus(rng, path, tempo_kind):
         offset = int(rng.integers(bpb))
         start_q += offset * unit
     song = Song()
-    programs = CORPUS_PROGRAMS[int(rng.integers(len(CORPUS_PROGRAMS)))]
+    sets = PLUCKED_CORPUS if voicing == 'plucked' else CORPUS_PROGRAMS
+    programs = sets[int(rng.integers(len(sets)))]
     for v in range(6):
         song.programs[v] = programs[v % len(programs)]
     human = rng.choice([0.005, 0.01, 0.02])
@@ -709,7 +718,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None):
+def plan(split, count, seed, only=None, plucked=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -752,6 +761,11 @@ def plan(split, count, seed, only=None):
     for it in items:
         if it['style'].startswith('click') and 'OPL-3' in it['sf2']:
             it['sf2'] = SOUNDFONTS['train'][1]
+    # Plucked voicings from a generator of their own, so --plucked 0 leaves every set as it was.
+    voicing = np.random.default_rng(seed + 1)
+    for it in items:
+        if plucked > 0 and (it['cat'] in ('corpus', 'ensemble') or it['style'] == 'free_melody') and voicing.random() < plucked:
+            it['voicing'] = 'plucked'
     return items
 
 
@@ -765,19 +779,20 @@ def build_group(args):
             if it['cat'] == 'band':
                 song, times, offset, bpb = make_band(rng, it['style'], it['tempo'], 'x')
             elif it['cat'] == 'ensemble':
-                song, times, offset, bpb = make_ensemble(rng, it['style'], it['tempo'], 'x')
+                song, times, offset, bpb = make_ensemble(rng, it['style'], it['tempo'], 'x', it.get('voicing'))
             elif it['cat'] == 'corpus':
                 made = None
                 try:
-                    made = make_corpus(rng, it['work'], it['tempo'])
+                    made = make_corpus(rng, it['work'], it['tempo'], it.get('voicing'))
                 except Exception as e:   # a work music21 cannot read: an ensemble piece instead
                     print(f"make_data: {it['work']}: {e}", file=sys.stderr)
                 if made is None:
                     it['cat'], it['style'] = 'ensemble', 'piano_alberti'
-                    made = make_ensemble(rng, it['style'], it['tempo'], 'x')
+                    made = make_ensemble(rng, it['style'], it['tempo'], 'x', it.get('voicing'))
                 song, times, offset, bpb = made
             elif it['style'] in ('free_melody', 'free_voice'):
-                song = free_melody(rng, [52, 53, 54, 85] if it['style'] == 'free_voice' else [73, 71, 40, 56, 65, 22, 78])
+                song = free_melody(rng, [52, 53, 54, 85] if it['style'] == 'free_voice' else
+                                   PLUCKED if it.get('voicing') == 'plucked' else [73, 71, 40, 56, 65, 22, 78])
                 times, offset, bpb = None, 0, 0
             else:
                 song, times, offset, bpb = None, None, 0, 0
@@ -825,7 +840,7 @@ def build_group(args):
             sf.write(os.path.join(outdir, it['id'] + '.wav'), x, SR, subtype='PCM_16')
             label = dict(id=it['id'], category=it['cat'], style=style, tempo=it['tempo'], soundfont=os.path.basename(it['sf2']),
                          work=it.get('work', '').split('/corpus/')[-1],
-                         beats_per_bar=bpb, beats=beats, downbeat=downs)
+                         voicing=it.get('voicing', ''), beats_per_bar=bpb, beats=beats, downbeat=downs)
             with open(os.path.join(outdir, it['id'] + '.json'), 'w') as f:
                 json.dump(label, f)
     return len(items)
@@ -841,13 +856,15 @@ def main():
     ap.add_argument('--seed', type=int, default=None)
     ap.add_argument('--only', default=None, help='comma-separated styles: a supplement of just those')
     ap.add_argument('--prefix', default=None, help='excerpt id prefix (default: the split)')
+    ap.add_argument('--plucked', type=float, default=0.0,
+                    help='fraction of corpus, ensemble and free-melody excerpts voiced with plucked and struck instruments')
     a = ap.parse_args()
     for tool in ('fluidsynth', 'espeak-ng'):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
             sys.exit(f'make_data.py: {tool} is missing (Training/README.md lists the packages)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]

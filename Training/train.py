@@ -182,6 +182,10 @@ def main():
     torch.manual_seed(1)
     np.random.seed(1)
     torch.set_num_threads(a.threads)
+    # Late in training the gradients reach denormal floats, which the CPU handles at a fraction of
+    # its speed: measured here, a step took 0.75 s instead of 0.35 s. Flushing them to zero
+    # changes nothing the loss can see.
+    torch.set_flush_denormal(True)
     if a.recheck:
         recheck(a.out, a.data[0], a.bench)
         return
