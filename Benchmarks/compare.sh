@@ -66,13 +66,13 @@ if [ "${1:-}" = "--beatset" ] || [ "${2:-}" = "--beatset" ]; then
   # bash Training/run.sh makes it, or python3 Training/make_data.py DIR --split valid --count 100.
   # Beside it, the plucked and struck validation set run.sh makes (pluckvalid).
   valid="${SEED_VALID_DIR:-/tmp/seed-beat-data/valid}"
-  for set in "$valid" "$(dirname "$valid")/pluckvalid"; do
-    [ -d "$set" ] || continue
+  for split in "$valid" "$(dirname "$valid")/pluckvalid"; do
+    [ -d "$split" ] || continue
     echo
-    echo "## Beat accuracy on $(basename "$set") ($set)"
-    python3 "$root/Training/score.py" "$set" --name seed --cmd "$seed beats {wav} --format csv"
+    echo "## Beat accuracy on $(basename "$split") ($split)"
+    python3 "$root/Training/score.py" "$split" --name seed --cmd "$seed beats {wav} --format csv"
     if has_madmom; then
-      python3 "$root/Training/score.py" "$set" --name madmom --cmd "python3 $here/madmom_downbeats.py {wav}"
+      python3 "$root/Training/score.py" "$split" --name madmom --cmd "python3 $here/madmom_downbeats.py {wav}"
     fi
   done
 fi

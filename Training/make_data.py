@@ -762,10 +762,11 @@ def plan(split, count, seed, only=None, plucked=0.0):
         if it['style'].startswith('click') and 'OPL-3' in it['sf2']:
             it['sf2'] = SOUNDFONTS['train'][1]
     # Plucked voicings from a generator of their own, so --plucked 0 leaves every set as it was.
-    voicing = np.random.default_rng(seed + 1)
-    for it in items:
-        if plucked > 0 and (it['cat'] in ('corpus', 'ensemble') or it['style'] == 'free_melody') and voicing.random() < plucked:
-            it['voicing'] = 'plucked'
+    if plucked > 0:
+        draw = np.random.default_rng(seed + 1)
+        for it in items:
+            if (it['cat'] in ('corpus', 'ensemble') or it['style'] == 'free_melody') and draw.random() < plucked:
+                it['voicing'] = 'plucked'
     return items
 
 
