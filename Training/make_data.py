@@ -37,6 +37,31 @@ SOUNDFONTS = {
     'valid': ['/usr/share/sounds/sf2/sf_GMbank.sf2'],
 }
 SF_WEIGHTS = {'train': [0.55, 0.33, 0.12], 'valid': [1.0]}
+# A sample set of another kind, rendered by TiMidity++ (--freepats): FreePats' GUS patches, with
+# 72 of the 128 General MIDI programs; the others play the nearest program of their family.
+FREEPATS = '/etc/timidity/freepats.cfg'
+
+
+def freepats_programs(cfg=FREEPATS):
+    """The melodic programs FreePats has (bank 0 of its TiMidity++ configuration)."""
+    have, section = [], None
+    for line in open(cfg):
+        line = line.split('#')[0].strip()
+        if line.startswith(('drumset', 'bank')):
+            section = line.split()[0]
+        elif section == 'bank' and line[:1].isdigit():
+            have.append(int(line.split()[0]))
+    return have
+
+
+def program_map(have):
+    """Each General MIDI program to itself where present, else to the nearest present one of its
+    family of eight (strings to strings, organs to organs), else to the nearest at all."""
+    out = {}
+    for p in range(128):
+        family = [q for q in have if q // 8 == p // 8]
+        out[p] = min(family or have, key=lambda q: (abs(q - p), q))
+    return out
 
 # General MIDI drum keys.
 KICK, SNARE, RIM, CLAP, HAT, PEDAL, OPEN, RIDE, CRASH, TOM_L, TOM_H, COWBELL, CLAVE, CONGA_H, CONGA_L, SHAKER, TAMB = \
@@ -625,8 +650,9 @@ def free_melody(rng, program_choices):
 # Rendering and augmentation.
 # ---------------------------------------------------------------------------------------------
 
-def write_midi(songs_at, path):
-    """Writes songs placed at start times (seconds) into one type-1 MIDI file at 120 BPM."""
+def write_midi(songs_at, path, programs=None):
+    """Writes songs placed at start times (seconds) into one type-1 MIDI file at 120 BPM, each
+    program through `programs` (a map) when given."""
     mid = mido.MidiFile(type=1, ticks_per_beat=PPQ)
     meta = mido.MidiTrack()
     meta.append(mido.MetaMessage('set_tempo', tempo=500000, time=0))
@@ -638,7 +664,7 @@ def write_midi(songs_at, path):
         for ch in range(16):
             events.append((t0, 0, mido.Message('control_change', channel=ch, control=121, value=0)))
             events.append((t0, 0, mido.Message('control_change', channel=ch, control=123, value=0)))
-            events.append((t0 + 1, 1, mido.Message('program_change', channel=ch, program=song.programs.get(ch, 0))))
+            events.append((t0 + 1, 1, mido.Message('program_change', channel=ch, program=(programs or {}).get(song.programs.get(ch, 0), song.programs.get(ch, 0)))))
             events.append((t0 + 1, 1, mido.Message('control_change', channel=ch, control=91, value=20)))
             events.append((t0 + 1, 1, mido.Message('control_change', channel=ch, control=7, value=song.volumes.get(ch, 100))))
         for on, off, ch, pitch, vel in song.notes:
@@ -659,17 +685,21 @@ def write_midi(songs_at, path):
 
 
 def render_batch(songs, sf2, tmp):
-    """Renders songs back to back in one fluidsynth process; returns each one's audio."""
+    """Renders songs back to back in one fluidsynth (or TiMidity++) process; returns each one's audio."""
     starts, t = [], 0.0
     for _ in songs:
         starts.append(t)
         t += EXCERPT + GAP
     mid = os.path.join(tmp, 'batch.mid')
     wav = os.path.join(tmp, 'batch.wav')
-    write_midi(list(zip(starts, songs)), mid)
-    subprocess.run(['fluidsynth', '-n', '-i', '-q', '-g', '0.6', '-r', str(SR), '-O', 'float', '-T', 'wav',
-                    '-o', 'synth.polyphony=256', '-o', 'synth.chorus.active=0', '-F', wav, sf2, mid],
-                   check=True, capture_output=True)
+    if sf2 == FREEPATS:
+        write_midi(list(zip(starts, songs)), mid, program_map(freepats_programs()))
+        cmd = ['timidity', '-c', FREEPATS, '-id', '-s', str(SR), '-Ow', '--output-mono', '-o', wav, mid]
+    else:
+        write_midi(list(zip(starts, songs)), mid)
+        cmd = ['fluidsynth', '-n', '-i', '-q', '-g', '0.6', '-r', str(SR), '-O', 'float', '-T', 'wav',
+               '-o', 'synth.polyphony=256', '-o', 'synth.chorus.active=0', '-F', wav, sf2, mid]
+    subprocess.run(cmd, check=True, capture_output=True)
     x, sr = sf.read(wav, dtype='float32', always_2d=True)
     x = x.mean(axis=1)
     lead = 10 / (PPQ * 2)
@@ -718,7 +748,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None, plucked=0.0):
+def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -767,6 +797,12 @@ def plan(split, count, seed, only=None, plucked=0.0):
         for it in items:
             if (it['cat'] in ('corpus', 'ensemble') or it['style'] == 'free_melody') and draw.random() < plucked:
                 it['voicing'] = 'plucked'
+    # FreePats renders, also from a generator of their own (training only: validation keeps its bank).
+    if freepats > 0 and split == 'train':
+        draw = np.random.default_rng(seed + 2)
+        for it in items:
+            if draw.random() < freepats and (it['cat'] != 'negative' or it['style'] in ('free_melody', 'free_voice')):
+                it['sf2'] = FREEPATS
     return items
 
 
@@ -859,13 +895,17 @@ def main():
     ap.add_argument('--prefix', default=None, help='excerpt id prefix (default: the split)')
     ap.add_argument('--plucked', type=float, default=0.0,
                     help='fraction of corpus, ensemble and free-melody excerpts voiced with plucked and struck instruments')
+    ap.add_argument('--freepats', type=float, default=0.0,
+                    help='fraction of training excerpts rendered by TiMidity++ with FreePats instead of a soundfont')
     a = ap.parse_args()
-    for tool in ('fluidsynth', 'espeak-ng'):
+    for tool in ('fluidsynth', 'espeak-ng') + (('timidity',) if a.freepats > 0 else ()):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
             sys.exit(f'make_data.py: {tool} is missing (Training/README.md lists the packages)')
+    if a.freepats > 0 and not os.path.exists(FREEPATS):
+        sys.exit(f'make_data.py: {FREEPATS} is missing (Debian freepats)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]

@@ -24,6 +24,9 @@ python3 Training/make_data.py "$data/train" --count 1600
 # trap, folk tunes and corpus works.
 python3 Training/make_data.py "$data/supplement" --count 700 --seed 4242 --prefix sup \
   --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+# The development split: drawn like the training data, with a seed of its own; thresholds are
+# chosen on it and on the beatset, never on the validation sets.
+python3 Training/make_data.py "$data/dev" --count 240 --seed 5150 --prefix dev
 python3 Training/make_data.py "$data/valid" --split valid --count 100 --group 25
 # A second validation set, every corpus work, ensemble and free melody in it plucked or struck
 # (pizzicato, guitars, koto, mallets): the timbres training has least of, on the validation
@@ -32,8 +35,8 @@ python3 Training/make_data.py "$data/pluckvalid" --split valid --count 100 --see
   --only bach,beethoven,mozart,haydn,schumann_robert,ryansMammoth,oneills1850,essenFolksong,monteverdi,strings_quartet,strings_fast,jig68,piano_waltz,piano_alberti,winds_38,guitar_pick,solo_line,piano_ballad,harp_waltz,brass_chorale
 out=Sources/SeedPipeline/Resources/beat-tcn.safetensors
 python3 Training/train.py "$data/train" "$data/supplement" --channels 40 --epochs 36 --out "$out"
-python3 Training/train.py --features-only "$data/valid" "$data/pluckvalid"
+python3 Training/train.py --features-only "$data/dev" "$data/valid" "$data/pluckvalid"
 sum=$(sha256sum "$out" | cut -d' ' -f1)
 sed -i "s/public static let sha256 = \"[0-9a-f]*\"/public static let sha256 = \"$sum\"/" Sources/SeedPipeline/BeatModel.swift
 sed -i "s/^- sha256: \`[0-9a-f]*\`/- sha256: \`$sum\`/" Training/README.md
-echo "run.sh: $out sha256 $sum (recorded in BeatModel.swift); score with Training/score.py on $data/valid and $data/pluckvalid"
+echo "run.sh: $out sha256 $sum (recorded in BeatModel.swift); score with Training/score.py on $data/dev (development), then $data/valid and $data/pluckvalid (checks only)"

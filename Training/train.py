@@ -145,11 +145,10 @@ def export(model, path, check, meta):
     print(f'train: wrote {path} ({os.path.getsize(path)} bytes), sha256 {digest}')
 
 
-def recheck(weights, data, bench):
-    """Rewrites a weight file's parity check (check.input, check.output) without training."""
+def load_model(weights):
+    """The network in a weight file written by `export`, and the file's metadata."""
     t, meta = read_safetensors(weights)
-    nfeat = t['norm.mean'].shape[0]
-    model = BeatTCN(nfeat, t['front.weight'].shape[0])
+    model = BeatTCN(t['norm.mean'].shape[0], t['front.weight'].shape[0])
     with torch.no_grad():
         model.mean.copy_(torch.from_numpy(t['norm.mean'].copy()))
         model.scale.copy_(torch.from_numpy(t['norm.scale'].copy()))
@@ -160,6 +159,12 @@ def recheck(weights, data, bench):
             conv.bias.copy_(torch.from_numpy(t[f'tcn.{k}.bias'].copy()))
         model.out.weight.copy_(torch.from_numpy(t['out.weight'].copy()))
         model.out.bias.copy_(torch.from_numpy(t['out.bias'].copy()))
+    return model, meta
+
+
+def recheck(weights, data, bench):
+    """Rewrites a weight file's parity check (check.input, check.output) without training."""
+    model, meta = load_model(weights)
     xs, _, labels = load(data, bench)
     meta.pop('check.input', None)
     export(model, weights, check_input(xs, labels), meta)
@@ -176,6 +181,8 @@ def main():
     ap.add_argument('--crop', type=int, default=2000, help='frames per training sequence')
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--init', default=None,
+                    help='start from this weight file (its normalisation too) instead of from random weights: a fine-tune')
     ap.add_argument('--bench', default='Benchmarks/.build/release/seed-bench')
     ap.add_argument('--out', default='Sources/SeedPipeline/Resources/beat-tcn.safetensors')
     a = ap.parse_args()
@@ -204,9 +211,12 @@ def main():
     hold = set(order[:max(1, len(xs) // 20)].tolist())
     train = [i for i in range(len(xs)) if i not in hold]
     allx = np.concatenate([xs[i] for i in train])
-    model = BeatTCN(nfeat, a.channels)
-    model.mean.copy_(torch.from_numpy(allx.mean(0)))
-    model.scale.copy_(torch.from_numpy(1 / (allx.std(0) + 1e-3)))
+    if a.init:
+        model, init_meta = load_model(a.init)
+    else:
+        model = BeatTCN(nfeat, a.channels)
+        model.mean.copy_(torch.from_numpy(allx.mean(0)))
+        model.scale.copy_(torch.from_numpy(1 / (allx.std(0) + 1e-3)))
     params = sum(p.numel() for p in model.parameters())
     print(f'train: {len(train)} sequences, {len(hold)} held out, {nfeat} features, {params} parameters', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
@@ -243,6 +253,9 @@ def main():
         print(f'epoch {epoch + 1}/{a.epochs}: loss {total / steps_per_epoch:.4f}, held-out {hl:.4f}, {time.time() - t0:.0f} s', flush=True)
 
     meta = {'trained_on': f'{len(train)} excerpts from Training/make_data.py', 'epochs': str(a.epochs)}
+    if a.init:
+        meta = {'trained_on': f"{init_meta.get('trained_on', a.init)}; then {len(train)} excerpts from Training/make_data.py",
+                'epochs': f"{init_meta.get('epochs', '?')}+{a.epochs}"}
     export(model, a.out, check_input(xs, labels), meta)
 
 if __name__ == '__main__':
