@@ -14,6 +14,7 @@ FluidR3_GM (the beatset's soundfont) and the works in ../shared/beatset/EXCLUDE.
 used.
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -42,6 +43,7 @@ SF_WEIGHTS = {'train': [0.55, 0.33, 0.12], 'valid': [1.0]}
 FREEPATS = '/etc/timidity/freepats.cfg'
 
 
+@functools.cache
 def freepats_programs(cfg=FREEPATS):
     """The melodic programs FreePats has (bank 0 of its TiMidity++ configuration)."""
     have, section = [], None
@@ -51,9 +53,10 @@ def freepats_programs(cfg=FREEPATS):
             section = line.split()[0]
         elif section == 'bank' and line[:1].isdigit():
             have.append(int(line.split()[0]))
-    return have
+    return tuple(have)
 
 
+@functools.cache
 def program_map(have):
     """Each General MIDI program to itself where present, else to the nearest present one of its
     family of eight (strings to strings, organs to organs), else to the nearest at all."""
@@ -664,7 +667,8 @@ def write_midi(songs_at, path, programs=None):
         for ch in range(16):
             events.append((t0, 0, mido.Message('control_change', channel=ch, control=121, value=0)))
             events.append((t0, 0, mido.Message('control_change', channel=ch, control=123, value=0)))
-            events.append((t0 + 1, 1, mido.Message('program_change', channel=ch, program=(programs or {}).get(song.programs.get(ch, 0), song.programs.get(ch, 0)))))
+            program = song.programs.get(ch, 0)
+            events.append((t0 + 1, 1, mido.Message('program_change', channel=ch, program=programs[program] if programs else program)))
             events.append((t0 + 1, 1, mido.Message('control_change', channel=ch, control=91, value=20)))
             events.append((t0 + 1, 1, mido.Message('control_change', channel=ch, control=7, value=song.volumes.get(ch, 100))))
         for on, off, ch, pitch, vel in song.notes:

@@ -182,7 +182,7 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--init', default=None,
-                    help='start from this weight file (its normalisation too) instead of from random weights: a fine-tune')
+                    help='start from this weight file (its normalisation and width too; --channels is ignored) instead of random weights: a fine-tune')
     ap.add_argument('--bench', default='Benchmarks/.build/release/seed-bench')
     ap.add_argument('--out', default='Sources/SeedPipeline/Resources/beat-tcn.safetensors')
     a = ap.parse_args()
@@ -210,13 +210,17 @@ def main():
     order = np.random.permutation(len(xs))
     hold = set(order[:max(1, len(xs) // 20)].tolist())
     train = [i for i in range(len(xs)) if i not in hold]
-    allx = np.concatenate([xs[i] for i in train])
     if a.init:
         model, init_meta = load_model(a.init)
+        trained_on = f"{init_meta.get('trained_on', a.init)}; then {len(train)} excerpts from Training/make_data.py"
+        epochs = f"{init_meta.get('epochs', '?')}+{a.epochs}"
     else:
+        allx = np.concatenate([xs[i] for i in train])
         model = BeatTCN(nfeat, a.channels)
         model.mean.copy_(torch.from_numpy(allx.mean(0)))
         model.scale.copy_(torch.from_numpy(1 / (allx.std(0) + 1e-3)))
+        del allx
+        trained_on, epochs = f'{len(train)} excerpts from Training/make_data.py', str(a.epochs)
     params = sum(p.numel() for p in model.parameters())
     print(f'train: {len(train)} sequences, {len(hold)} held out, {nfeat} features, {params} parameters', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
@@ -252,11 +256,7 @@ def main():
                           for i in hold])
         print(f'epoch {epoch + 1}/{a.epochs}: loss {total / steps_per_epoch:.4f}, held-out {hl:.4f}, {time.time() - t0:.0f} s', flush=True)
 
-    meta = {'trained_on': f'{len(train)} excerpts from Training/make_data.py', 'epochs': str(a.epochs)}
-    if a.init:
-        meta = {'trained_on': f"{init_meta.get('trained_on', a.init)}; then {len(train)} excerpts from Training/make_data.py",
-                'epochs': f"{init_meta.get('epochs', '?')}+{a.epochs}"}
-    export(model, a.out, check_input(xs, labels), meta)
+    export(model, a.out, check_input(xs, labels), {'trained_on': trained_on, 'epochs': epochs})
 
 if __name__ == '__main__':
     main()
