@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "SeedClient", dependencies: ["SeedFiles", "CCurl"]),
         .target(name: "SeedPipeline", dependencies: ["SeedFiles", "SeedAudio", "SeedDSP", "SeedClient", "CCairo",
                                                 .product(name: "Crypto", package: "swift-crypto")],
-                resources: [.copy("Resources/beat-tcn.safetensors")]),
+                resources: [.copy("Resources/beat-tcn.safetensors"), .copy("Resources/beat-tcn-b.safetensors")]),
         .executableTarget(name: "seed", dependencies: [
             "SeedPipeline", "SeedClient", "SeedFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Rebuilds seed's beat network from nothing: installs what training needs, generates the data
+# Rebuilds seed's two beat networks from nothing: installs what training needs, generates the data
 # (Training/make_data.py), computes its features with seed's own extractor, trains
-# (Training/train.py), writes Sources/SeedPipeline/Resources/beat-tcn.safetensors and records
-# its sha256 in Sources/SeedPipeline/BeatModel.swift and Training/README.md. About an hour on 2 cores.
+# (Training/train.py), writes Sources/SeedPipeline/Resources/beat-tcn.safetensors and
+# beat-tcn-b.safetensors and records their sha256 in Sources/SeedPipeline/BeatModel.swift and
+# Training/README.md. About two and a half hours on 2 cores.
 #   bash Training/run.sh [DATA_DIR]      # default /tmp/seed-beat-data
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,12 @@ python3 Training/make_data.py "$data/train" --count 1600
 # trap, folk tunes and corpus works.
 python3 Training/make_data.py "$data/supplement" --count 700 --seed 4242 --prefix sup \
   --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+# Network B's data: the same recipe with a share of the excerpts played by TiMidity++'s FreePats
+# and a quarter of the lines plucked or struck, so the two networks err on different music and
+# their mean (the tracker's ensemble) is steadier than either.
+python3 Training/make_data.py "$data/train-b" --count 1600 --freepats 0.3 --plucked 0.25
+python3 Training/make_data.py "$data/supplement-b" --count 700 --seed 4242 --prefix sup --freepats 0.3 --plucked 0.25 \
+  --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
 # The development split: drawn like the training data, with a seed of its own; thresholds are
 # chosen on it and on the beatset, never on the validation sets.
 python3 Training/make_data.py "$data/dev" --count 240 --seed 5150 --prefix dev
@@ -33,10 +40,14 @@ python3 Training/make_data.py "$data/valid" --split valid --count 100 --group 25
 # soundfont and works.
 python3 Training/make_data.py "$data/pluckvalid" --split valid --count 100 --seed 9191 --prefix pv --group 25 --plucked 1.0 \
   --only bach,beethoven,mozart,haydn,schumann_robert,ryansMammoth,oneills1850,essenFolksong,monteverdi,strings_quartet,strings_fast,jig68,piano_waltz,piano_alberti,winds_38,guitar_pick,solo_line,piano_ballad,harp_waltz,brass_chorale
-out=Sources/SeedPipeline/Resources/beat-tcn.safetensors
-python3 Training/train.py "$data/train" "$data/supplement" --channels 40 --epochs 36 --out "$out"
+res=Sources/SeedPipeline/Resources
+python3 Training/train.py "$data/train" "$data/supplement" --channels 40 --epochs 36 --out "$res/beat-tcn.safetensors"
+python3 Training/train.py "$data/train-b" "$data/supplement-b" --channels 40 --epochs 36 --out "$res/beat-tcn-b.safetensors"
 python3 Training/train.py --features-only "$data/dev" "$data/valid" "$data/pluckvalid"
-sum=$(sha256sum "$out" | cut -d' ' -f1)
-sed -i "s/public static let sha256 = \"[0-9a-f]*\"/public static let sha256 = \"$sum\"/" Sources/SeedPipeline/BeatModel.swift
-sed -i "s/^- sha256: \`[0-9a-f]*\`/- sha256: \`$sum\`/" Training/README.md
-echo "run.sh: $out sha256 $sum (recorded in BeatModel.swift); score with Training/score.py on $data/dev (development), then $data/valid and $data/pluckvalid (checks only)"
+for name in beat-tcn beat-tcn-b; do
+  sum=$(sha256sum "$res/$name.safetensors" | cut -d' ' -f1)
+  sed -i "s/WeightFile(name: \"$name\", sha256: \"[0-9a-f]*\")/WeightFile(name: \"$name\", sha256: \"$sum\")/" Sources/SeedPipeline/BeatModel.swift
+  sed -i "s/^- $name.safetensors sha256: \`[0-9a-f]*\`/- $name.safetensors sha256: \`$sum\`/" Training/README.md
+  echo "run.sh: $res/$name.safetensors sha256 $sum (recorded in BeatModel.swift)"
+done
+echo "run.sh: score with Training/score.py on $data/dev (development), then $data/valid and $data/pluckvalid (checks only)"

@@ -147,35 +147,46 @@ public final class BeatActivationNetwork: @unchecked Sendable {
 
 @inline(__always) private func elu(_ v: Float) -> Float { v > 0 ? v : expf(v) - 1 }
 
-/// Runs a `BeatActivationNetwork` over features as they arrive, in chunks with the network's
-/// receptive field on either side, so memory stays bounded and every output equals that of one
-/// run over the whole input.
+/// Runs one or more `BeatActivationNetwork`s over features as they arrive, in chunks with the
+/// networks' receptive field on either side, so memory stays bounded and every output equals that
+/// of one run over the whole input. With several networks (trained on different data) the output
+/// is their frame-wise mean, an ensemble after Böck, Krebs & Widmer (2014), "A multi-model
+/// approach to beat tracking considering heterogeneous music styles", which averages the
+/// activations of models that err on different material.
 public final class BeatActivationStream {
-    public let network: BeatActivationNetwork
+    public let networks: [BeatActivationNetwork]
     /// Output frames per chunk (2 minutes at 100 frames a second).
     public let chunk: Int
+    private let features: Int
+    private let receptiveField: Int
     private var input: [Float] = []       // features from frame `inputBase` on
     private var inputBase = 0
     private var received = 0
     private var emitted = 0
 
-    public init(network: BeatActivationNetwork, chunk: Int = 12_000) {
-        self.network = network
+    public convenience init(network: BeatActivationNetwork, chunk: Int = 12_000) {
+        self.init(networks: [network], chunk: chunk)
+    }
+
+    /// Networks must read the same features.
+    public init(networks: [BeatActivationNetwork], chunk: Int = 12_000) {
+        precondition(!networks.isEmpty && networks.allSatisfy { $0.features == networks[0].features })
+        self.networks = networks
         self.chunk = chunk
+        features = networks[0].features
+        receptiveField = networks.map(\.receptiveField).max()!
         // What a chunk needs plus a block read's worth, so appending never doubles the buffer.
-        input.reserveCapacity((chunk + 2 * network.receptiveField + 2048) * network.features)
+        input.reserveCapacity((chunk + 2 * receptiveField + 2048) * features)
     }
 
     /// Adds feature frames (frame-major) and returns the activations (beat, downbeat interleaved)
     /// of the frames that are now final.
     public func push(_ bands: [Float]) -> [Float] {
-        let f = network.features
         input.append(contentsOf: bands)
-        received += bands.count / f
+        received += bands.count / features
         var out: [Float] = []
-        let reach = network.receptiveField
-        while received >= emitted + chunk + reach {
-            out += run(to: emitted + chunk, inputTo: emitted + chunk + reach)
+        while received >= emitted + chunk + receptiveField {
+            out += run(to: emitted + chunk, inputTo: emitted + chunk + receptiveField)
         }
         return out
     }
@@ -187,14 +198,23 @@ public final class BeatActivationStream {
     }
 
     private func run(to end: Int, inputTo: Int) -> [Float] {
-        let f = network.features
-        let from = max(0, emitted - network.receptiveField)
-        let result = input.withUnsafeBufferPointer { p in
-            network.run(UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)]), frames: inputTo - from)
+        let f = features
+        let from = max(0, emitted - receptiveField)
+        let result = input.withUnsafeBufferPointer { p -> [Float] in
+            let slice = UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)])
+            var sum = networks[0].run(slice, frames: inputTo - from)
+            guard networks.count > 1 else { return sum }
+            for network in networks.dropFirst() {
+                let other = network.run(slice, frames: inputTo - from)
+                for i in sum.indices { sum[i] += other[i] }
+            }
+            let share = 1 / Float(networks.count)
+            for i in sum.indices { sum[i] *= share }
+            return sum
         }
         let out = Array(result[(2 * (emitted - from))..<(2 * (end - from))])
         emitted = end
-        let keepFrom = max(0, emitted - network.receptiveField)
+        let keepFrom = max(0, emitted - receptiveField)
         if keepFrom > inputBase {
             input.removeFirst((keepFrom - inputBase) * f)
             inputBase = keepFrom

@@ -4,7 +4,14 @@ import Foundation
 /// The track must carry band features (`OnsetStrengthExtractor(keepsBands: true)`).
 public func trackBeats(_ onsets: OnsetTrack, network: BeatActivationNetwork,
                        options: BeatTrackingOptions = BeatTrackingOptions()) -> BeatAnalysis {
-    let tracker = BeatTracker(fps: onsets.fps, network: network, options: options)
+    trackBeats(onsets, networks: [network], options: options)
+}
+
+/// Tempo, beats, meter and downbeats from a whole onset track, with the mean activation of
+/// several networks (see `BeatActivationStream`).
+public func trackBeats(_ onsets: OnsetTrack, networks: [BeatActivationNetwork],
+                       options: BeatTrackingOptions = BeatTrackingOptions()) -> BeatAnalysis {
+    let tracker = BeatTracker(fps: onsets.fps, networks: networks, options: options)
     tracker.push(onsets)
     return tracker.finish()
 }
@@ -61,10 +68,15 @@ public final class BeatTracker {
     private var lastInterval: [Float] = []
     private var interval: [Float] = []
 
-    public init(fps: Double, network: BeatActivationNetwork, options: BeatTrackingOptions = BeatTrackingOptions()) {
+    public convenience init(fps: Double, network: BeatActivationNetwork, options: BeatTrackingOptions = BeatTrackingOptions()) {
+        self.init(fps: fps, networks: [network], options: options)
+    }
+
+    /// A tracker whose observation is the mean activation of `networks` (an ensemble).
+    public init(fps: Double, networks: [BeatActivationNetwork], options: BeatTrackingOptions = BeatTrackingOptions()) {
         self.fps = fps
         self.options = options
-        stream = BeatActivationStream(network: network)
+        stream = BeatActivationStream(networks: networks)
         let range = tempoPeriodRange(fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM)
         periods = range.periods
         autocorrelation = OnsetAutocorrelation(maxLag: range.maxLag)

@@ -12,7 +12,7 @@ final class BeatTrackingSink: AudioSink {
     private(set) var result: BeatAnalysis?
 
     init(options: BeatTrackingOptions = BeatTrackingOptions()) throws {
-        tracker = BeatTracker(fps: extractor.track.fps, network: try BeatModel.network(), options: options)
+        tracker = BeatTracker(fps: extractor.track.fps, networks: try BeatModel.networks(), options: options)
     }
 
     func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {

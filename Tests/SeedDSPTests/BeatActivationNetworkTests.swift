@@ -7,7 +7,10 @@ import XCTest
 /// the whole run.
 final class BeatActivationNetworkTests: XCTestCase {
     func testMatchesTheTrainingFrameworkOnTheCheckInput() throws {
-        let net = TestFiles.beatNetwork
+        for net in TestFiles.beatNetworks { try checkAgainstTraining(net) }
+    }
+
+    private func checkAgainstTraining(_ net: BeatActivationNetwork) throws {
         let expected = try XCTUnwrap(net.checkOutput, "the weight file has no check.output")
         let input = try XCTUnwrap(net.checkInput, "the weight file has no check.input")
         let frames = expected.count / 2
@@ -30,16 +33,34 @@ final class BeatActivationNetworkTests: XCTestCase {
         var rng = SeededRandom(seed: 11)
         let input = (0..<(frames * net.features)).map { _ in Float(1 + rng.nextSigned()) }
         let whole = input.withUnsafeBufferPointer { net.run($0, frames: frames) }
-        let stream = BeatActivationStream(network: net, chunk: 500)
+        XCTAssertLessThan(streamedDifference(BeatActivationStream(network: net, chunk: 500), input, whole), 1e-5)
+    }
+
+    func testAnEnsembleStreamsTheMeanOfItsNetworks() {
+        let nets = TestFiles.beatNetworks
+        XCTAssertGreaterThan(nets.count, 1)
+        let frames = 3 * nets.map(\.receptiveField).max()! + 777
+        var rng = SeededRandom(seed: 12)
+        let input = (0..<(frames * nets[0].features)).map { _ in Float(1 + rng.nextSigned()) }
+        let runs = nets.map { net in input.withUnsafeBufferPointer { net.run($0, frames: frames) } }
+        let mean = (0..<runs[0].count).map { i in runs.map { $0[i] }.reduce(0, +) / Float(runs.count) }
+        // The networks differ, so the mean is not any one of them.
+        XCTAssertGreaterThan(zip(runs[0], runs[1]).map { abs($0 - $1) }.max() ?? 0, 0.01)
+        XCTAssertLessThan(streamedDifference(BeatActivationStream(networks: nets, chunk: 500), input, mean), 1e-5)
+    }
+
+    /// The largest difference between `stream`'s output over `input`, pushed in blocks, and `whole`.
+    private func streamedDifference(_ stream: BeatActivationStream, _ input: [Float], _ whole: [Float]) -> Float {
+        let width = stream.networks[0].features
+        let frames = input.count / width
         var streamed: [Float] = []
         for start in stride(from: 0, to: frames, by: 333) {
             let end = min(frames, start + 333)
-            streamed += stream.push(Array(input[(start * net.features)..<(end * net.features)]))
+            streamed += stream.push(Array(input[(start * width)..<(end * width)]))
         }
         streamed += stream.finish()
         XCTAssertEqual(streamed.count, whole.count)
-        let worst = zip(streamed, whole).map { abs($0 - $1) }.max() ?? 1
-        XCTAssertLessThan(worst, 1e-5)
+        return zip(streamed, whole).map { abs($0 - $1) }.max() ?? 1
     }
 
     func testRefusesFilesThatAreNotWeights() {

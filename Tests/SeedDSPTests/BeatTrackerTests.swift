@@ -8,7 +8,7 @@ final class BeatTrackerTests: XCTestCase {
     private func track(_ x: [Float], rate: Int) -> BeatAnalysis {
         let ex = OnsetStrengthExtractor(sampleRate: Double(rate), keepsBands: true)
         x.withUnsafeBufferPointer { ex.push($0) }
-        return trackBeats(ex.finish(totalSamples: x.count), network: TestFiles.beatNetwork)
+        return trackBeats(ex.finish(totalSamples: x.count), networks: TestFiles.beatNetworks)
     }
 
     private struct Score { var f: Double; var amlt: Double; var cmlt: Double; var bpm: Double; var meter: Int }
@@ -111,7 +111,7 @@ final class BeatTrackerTests: XCTestCase {
         var options = BeatTrackingOptions()
         options.chunkSeconds = 60
         options.overlapSeconds = 15
-        let tracker = BeatTracker(fps: extractor.track.fps, network: TestFiles.beatNetwork, options: options)
+        let tracker = BeatTracker(fps: extractor.track.fps, networks: TestFiles.beatNetworks, options: options)
         var whole = OnsetTrack(fps: extractor.track.fps)
         var held = 0
         let block = 16_384
@@ -148,7 +148,7 @@ final class BeatTrackerTests: XCTestCase {
         XCTAssertEqual(a.tempoCurve.last?.bpm ?? 0, 130, accuracy: 130 * 0.03)
 
         // Streamed in blocks or pushed whole: the same beats.
-        let once = trackBeats(whole, network: TestFiles.beatNetwork, options: options)
+        let once = trackBeats(whole, networks: TestFiles.beatNetworks, options: options)
         XCTAssertEqual(once.beats, a.beats)
         XCTAssertEqual(once.bpm, a.bpm)
     }

@@ -73,7 +73,7 @@ final class MeterAnalysisTests: XCTestCase {
         let (x, _) = SongScene.build(rate: rate)
         let ex = OnsetStrengthExtractor(sampleRate: Double(rate), keepsBands: true)
         x.withUnsafeBufferPointer { ex.push($0) }
-        let a = trackBeats(ex.finish(totalSamples: x.count), network: TestFiles.beatNetwork)
+        let a = trackBeats(ex.finish(totalSamples: x.count), networks: TestFiles.beatNetworks)
         XCTAssertTrue(a.steady)
         XCTAssertEqual(a.beatsPerBar, 4)
         let seconds = Double(x.count) / Double(rate)

@@ -16,11 +16,14 @@ public enum TestFiles {
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 
-    /// The beat network seed ships (the weight file in SeedPipeline's resources), for the DSP tests.
-    public static let beatNetwork: BeatActivationNetwork = {
-        let path = root.appendingPathComponent("Sources/SeedPipeline/Resources/beat-tcn.safetensors").path
+    /// The first beat network seed ships (a weight file in SeedPipeline's resources), for the DSP tests.
+    public static var beatNetwork: BeatActivationNetwork { beatNetworks[0] }
+
+    /// The beat networks seed ships, in the order the tracker averages them (`BeatModel.files`).
+    public static let beatNetworks: [BeatActivationNetwork] = ["beat-tcn", "beat-tcn-b"].map { name in
+        let path = root.appendingPathComponent("Sources/SeedPipeline/Resources/\(name).safetensors").path
         return try! BeatActivationNetwork(weights: SafeTensors(bytes: [UInt8](FileManager.default.contents(atPath: path)!)))
-    }()
+    }
 
     /// A fresh empty folder, removed by the caller's `defer`.
     public static func tempDir() -> URL {
