@@ -179,8 +179,12 @@ public final class BeatActivationStream {
         input.reserveCapacity((chunk + 2 * receptiveField + 2048) * features)
     }
 
-    /// Adds feature frames (frame-major) and returns the activations (beat, downbeat interleaved)
-    /// of the frames that are now final.
+    /// Values per output frame: the networks' mean beat and downbeat activations, and the
+    /// strongest single network's beat activation (whether any of them hears a beat there).
+    public static let outputsPerFrame = 3
+
+    /// Adds feature frames (frame-major) and returns the activations of the frames that are now
+    /// final: mean beat, mean downbeat and strongest beat, interleaved.
     public func push(_ bands: [Float]) -> [Float] {
         input.append(contentsOf: bands)
         received += bands.count / features
@@ -202,17 +206,21 @@ public final class BeatActivationStream {
         let from = max(0, emitted - receptiveField)
         let result = input.withUnsafeBufferPointer { p -> [Float] in
             let slice = UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)])
-            var sum = networks[0].run(slice, frames: inputTo - from)
-            guard networks.count > 1 else { return sum }
-            for network in networks.dropFirst() {
-                let other = network.run(slice, frames: inputTo - from)
-                for i in sum.indices { sum[i] += other[i] }
+            let frames = inputTo - from
+            var out = [Float](repeating: 0, count: 3 * frames)
+            for network in networks {
+                let run = network.run(slice, frames: frames)
+                for t in 0..<frames {
+                    out[3 * t] += run[2 * t]
+                    out[3 * t + 1] += run[2 * t + 1]
+                    out[3 * t + 2] = max(out[3 * t + 2], run[2 * t])
+                }
             }
             let share = 1 / Float(networks.count)
-            for i in sum.indices { sum[i] *= share }
-            return sum
+            for t in 0..<frames { out[3 * t] *= share; out[3 * t + 1] *= share }
+            return out
         }
-        let out = Array(result[(2 * (emitted - from))..<(2 * (end - from))])
+        let out = Array(result[(3 * (emitted - from))..<(3 * (end - from))])
         emitted = end
         let keepFrom = max(0, emitted - receptiveField)
         if keepFrom > inputBase {

@@ -40,6 +40,8 @@ public final class BeatTracker {
     // Activation frames buffered from `base` on.
     private var base = 0
     private var beatActivation: [Float] = [], downbeatActivation: [Float] = []
+    /// The strongest single network's beat activation, for whether a beat is heard at all.
+    private var presence: [Float] = []
     /// Log band magnitudes (the first half of each frame's band features) from `bandBase` on,
     /// `bandCount` per frame: for the spectral change at each beat.
     private var bandFrames: [Float] = []
@@ -60,6 +62,7 @@ public final class BeatTracker {
         var frame: Int
         var activation: Float           // the beat activation's peak at the beat
         var downbeat: Float             // the downbeat activation's peak there
+        var heard: Float                // the strongest single network's beat activation there
         var change: Float = 0           // spectral change at the beat: the interval after it against the one before
     }
     private var beats: [Tracked] = []
@@ -102,9 +105,10 @@ public final class BeatTracker {
     }
 
     private func append(_ activation: [Float]) {
-        for i in stride(from: 0, to: activation.count, by: 2) {
+        for i in stride(from: 0, to: activation.count, by: BeatActivationStream.outputsPerFrame) {
             beatActivation.append(min(1, max(0, activation[i])))
             downbeatActivation.append(min(1, max(0, activation[i + 1])))
+            presence.append(min(1, max(0, activation[i + 2])))
         }
         while received >= begin + chunk + reach {
             decodeChunk(from: begin, to: begin + chunk, keepTo: begin + chunk - overlap / 2)
@@ -133,10 +137,11 @@ public final class BeatTracker {
         }
 
         // The decoder keeps its pulse where nothing plays (silence at the ends, a pause); a beat
-        // the network gives no evidence for there is invented.
+        // no network gives evidence for there is invented. Evidence is any one network's: the
+        // mean halves a beat only one of them hears (a quiet intro without drums).
         var kept = beats[...]
-        while let b = kept.first, b.activation < BeatDecision.presentActivation { kept.removeFirst() }
-        while let b = kept.last, b.activation < BeatDecision.presentActivation { kept.removeLast() }
+        while let b = kept.first, b.heard < BeatDecision.presentActivation { kept.removeFirst() }
+        while let b = kept.last, b.heard < BeatDecision.presentActivation { kept.removeLast() }
         guard kept.count >= 4 else { return none }
 
         let decision = BeatDecision(atBeats: kept.map(\.activation))
@@ -145,12 +150,13 @@ public final class BeatTracker {
         }
         // The metrical level (MetricalLevel.swift): where every other beat is much weaker the
         // decoder took in the off-beat eighths; a compound meter's eighths become its dotted
-        // quarters (a 12/8 blues, a 6/8 ballad). Either only where the new tempo is in range.
+        // quarters (a 12/8 blues, a 6/8 ballad), read from the downbeat activation or, failing
+        // that, from every third beat standing out in the beat activation. Either only where the new tempo is in range.
         var pulse = Array(kept), compound = false
         if let phase = doubledPhase(pulse.map(\.activation)), let halved = thinned(pulse, every: 2, from: phase) {
             pulse = halved
         }
-        if let phase = compoundPhase(pulse.map(\.downbeat)), let grouped = thinned(pulse, every: 3, from: phase) {
+        if let phase = compoundPhase(pulse.map(\.downbeat)) ?? tripledPhase(pulse.map(\.activation)), let grouped = thinned(pulse, every: 3, from: phase) {
             pulse = grouped
             compound = true
         }
@@ -195,11 +201,14 @@ public final class BeatTracker {
             // Each beat moves to the activation's peak within ±30 ms.
             var best = f
             for g in max(lo, f - reach)...min(hi - 1, f + reach) where beatActivation[g - base] > beatActivation[best - base] { best = g }
-            var down: Float = 0
-            for g in max(lo, best - 2)...min(hi - 1, best + 2) { down = max(down, downbeatActivation[g - base]) }
+            var down: Float = 0, heard: Float = 0
+            for g in max(lo, best - 2)...min(hi - 1, best + 2) {
+                down = max(down, downbeatActivation[g - base])
+                heard = max(heard, presence[g - base])
+            }
             // The change between the intervals either side of the beat before this one is that beat's.
             if let previous = beats.last { beats[beats.count - 1].change = spectralChange(from: previous.frame, to: best) }
-            beats.append(Tracked(frame: best, activation: beatActivation[best - base], downbeat: down))
+            beats.append(Tracked(frame: best, activation: beatActivation[best - base], downbeat: down, heard: heard))
         }
     }
 
@@ -235,6 +244,7 @@ public final class BeatTracker {
         guard count > 0 else { return }
         beatActivation.removeFirst(count)
         downbeatActivation.removeFirst(count)
+        presence.removeFirst(count)
         base = frame
         // Bands go with the activations, less a second before them for the interval in progress.
         let bandDrop = min(bandFrames.count / max(1, bandCount), frame - Int(fps) - bandBase)

@@ -35,16 +35,36 @@ func doubledPhase(_ activation: [Float]) -> Int? {
     return strong.estimate.firstDownbeat
 }
 
+/// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
+/// beats among them, from the beat activation; else nil. The triple counterpart of `doubledPhase`:
+/// the networks are trained to fire alike on every beat, so when they fire on every third tracked
+/// beat about twice as much, those are the beats and the others the eighths between them (a 12/8
+/// blues whose downbeat activation fires alike on every dotted quarter, which `compoundPhase`
+/// cannot read). In 3/4 read at its quarters every beat is a beat and the ratio stays near 1.
+func tripledPhase(_ activation: [Float]) -> Int? {
+    guard activation.count >= 12 else { return nil }
+    let strong = BeatCue(activation).bestPhase(every: 3)
+    guard strong.onMean >= MetricalLevelCues.tripledRatio * strong.offMean, strong.t > MeterCues.significance else { return nil }
+    return strong.estimate.firstDownbeat
+}
+
 /// The thresholds of the metrical-level tests.
 enum MetricalLevelCues {
     /// How much more 6 beats a bar must stand out than 3 for the beats to be a compound meter's
     /// eighths: halfway between 3/4 read in quarters (0.8) and 6/8 read in eighths (2).
     static let compoundOverTriple: Float = 1.4
     /// How much more the networks must fire on one phase of the tracked beats than on the other
-    /// for them to be read as eighths: halfway between the highest ratio of an excerpt tracked at
-    /// its right level and the lowest of one tracked at twice its tempo, on the development split
-    /// and the beatset with the two-network ensemble (1.66, a half-time trap beat; 1.79, a rubato
-    /// hymn). Averaging two networks narrows the contrast: with network A alone the gap was
-    /// 1.65 to 1.8.
-    static let doubledRatio: Float = 1.72
+    /// for them to be read as eighths, where the contrast is significant: halfway between the
+    /// highest ratio of such an excerpt tracked at its right level (1.50, a string quartet) and
+    /// the lowest above it of one tracked at twice its tempo (1.71, 20 s of a rubato hymn), on
+    /// the development split, the beatset and testdata/renders with the two-network ensemble.
+    /// One doubled piano ballad sat at 1.43 and stays doubled; below significance a half-time
+    /// trap beat reached 1.66 at its right level.
+    static let doubledRatio: Float = 1.6
+    /// How much more the networks must fire on one phase in three of the tracked beats than on
+    /// the others for them to be read as a compound meter's eighths: halfway between the highest
+    /// ratio of an excerpt tracked at its right level (1.73, a 9/8 slip jig at its dotted
+    /// quarters) and the lowest of one tracked at its eighths (2.01, a 12/8 blues), on the
+    /// development split and the beatset; those at their eighths were all above 2 with t above 7.
+    static let tripledRatio: Float = 1.87
 }

@@ -2,8 +2,9 @@
 import SeedTestSupport
 import XCTest
 
-/// The metrical level of tracked beats: eighths of a compound meter grouped into dotted quarters,
-/// and beats at twice the music's tempo halved, each only on clear evidence from the network.
+/// The metrical level of tracked beats: eighths of a compound meter grouped into dotted quarters
+/// (from the downbeat or the beat activation), and beats at twice the music's tempo halved, each
+/// only on clear evidence from the networks.
 final class MetricalLevelTests: XCTestCase {
     func testCompoundEighthsAreGroupedAndSimpleTriplesAreNot() {
         func cycle(_ fires: [Float], phase: Int, count: Int = 72) -> [Float] {
@@ -35,9 +36,28 @@ final class MetricalLevelTests: XCTestCase {
         }
         // A backbeat or a swing ride: one phase somewhat stronger, as at the right level.
         XCTAssertNil(doubledPhase(alternating(0.8, 0.6, phase: 0)))
-        XCTAssertNil(doubledPhase(alternating(0.5, 0.3, phase: 1)))
+        XCTAssertNil(doubledPhase(alternating(0.5, 0.35, phase: 1)))
         // Twice as strong but too noisy, or too few beats, to tell from chance.
         XCTAssertNil(doubledPhase(alternating(0.4, 0.2, phase: 0, spread: 0.5)))
         XCTAssertNil(doubledPhase(alternating(0.65, 0.3, phase: 0, count: 10)))
+    }
+
+    func testEveryThirdBeatStandingOutInTheBeatActivationIsACompoundBeat() {
+        var random = SeededRandom(seed: 12)
+        func cycle(_ fires: [Float], phase: Int, count: Int = 60, spread: Float = 0.08) -> [Float] {
+            (0..<count).map { k in fires[(k + phase) % fires.count] + spread * Float(random.nextSigned()) }
+        }
+        // A 12/8 blues read in eighths: the dotted-quarter beats fire about twice as much.
+        for phase in 0..<3 {
+            XCTAssertEqual(tripledPhase(cycle([0.6, 0.25, 0.25], phase: phase)), (3 - phase) % 3)
+        }
+        // 3/4 in quarters: every beat fires alike, or the downbeats a little more.
+        XCTAssertNil(tripledPhase(cycle([0.6, 0.6, 0.6], phase: 0)))
+        XCTAssertNil(tripledPhase(cycle([0.6, 0.4, 0.4], phase: 1)))
+        // Beats at twice the tempo are not thirds: one phase in two stands out, not one in three.
+        XCTAssertNil(tripledPhase(cycle([0.6, 0.25], phase: 0)))
+        // Too noisy, or too few beats, to tell from chance.
+        XCTAssertNil(tripledPhase(cycle([0.6, 0.25, 0.25], phase: 0, spread: 0.6)))
+        XCTAssertNil(tripledPhase(cycle([0.6, 0.25, 0.25], phase: 0, count: 9)))
     }
 }
