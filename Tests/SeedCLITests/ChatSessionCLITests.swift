@@ -125,7 +125,20 @@ final class ChatSessionCLITests: ClientTestCase {
             try process.run()
         }
 
-        func send(_ line: String) { input.fileHandleForWriting.write(Data((line + "\n").utf8)) }
+        /// Writes one line; if seed has already ended, the test fails on its assertions, not on SIGPIPE.
+        func send(_ line: String) {
+            signal(SIGPIPE, SIG_IGN)
+            try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+        }
+
+        /// Whether seed holds `path` open now (Linux /proc), i.e. is reading that file.
+        func isReading(_ path: String) -> Bool {
+            let fds = "/proc/\(process.processIdentifier)/fd"
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            return ((try? FileManager.default.contentsOfDirectory(atPath: fds)) ?? []).contains {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: fds + "/" + $0)) == target
+            }
+        }
 
         func interrupt() { kill(process.processIdentifier, SIGINT) }
 
@@ -171,7 +184,8 @@ final class ChatSessionCLITests: ClientTestCase {
         chat.send("credits")
         waitUntil { server.requests.contains { $0.path.contains("credit") } }
         chat.send("upload '\(long)'")
-        usleep(600_000)
+        // Interrupt once seed is reading the take: a fixed delay raced the preparation's speed.
+        XCTAssertTrue(waitUntil { chat.isReading(long) }, "seed never opened the take")
         chat.interrupt()
         usleep(1_500_000)
         XCTAssertTrue(chat.process.isRunning, "Ctrl-C during a preparation does not end seed chat")
