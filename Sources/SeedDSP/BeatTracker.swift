@@ -60,6 +60,7 @@ public final class BeatTracker {
     /// What the end needs of each beat.
     private struct Tracked {
         var frame: Int
+        var offset: Double = 0          // the peak's sub-frame position, -0.5...0.5 frames
         var activation: Float           // the beat activation's peak at the beat
         var downbeat: Float             // the downbeat activation's peak there
         var heard: Float                // the strongest single network's beat activation there
@@ -161,12 +162,11 @@ public final class BeatTracker {
             compound = true
         }
         let meter = meterFromDownbeats(pulse.map(\.downbeat), change: pulse.map(\.change))
-        let times = pulse.map { Double($0.frame) / fps }
+        let times = pulse.map { (Double($0.frame) + $0.offset) / fps }
         let result = times.enumerated().map { k, t in
             Beat(time: t, position: ((k - meter.firstDownbeat) % meter.beatsPerBar + meter.beatsPerBar) % meter.beatsPerBar + 1)
         }
-        let intervals = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
-        let bpm = 60 / intervals[intervals.count / 2]
+        let bpm = typicalBPM(times)
         return BeatAnalysis(bpm: bpm, confidence: decision.confidence, beatsPerBar: meter.beatsPerBar, beats: result,
                             tempoCurve: tempoCurve(times), steady: true, compound: compound)
     }
@@ -208,7 +208,12 @@ public final class BeatTracker {
             }
             // The change between the intervals either side of the beat before this one is that beat's.
             if let previous = beats.last { beats[beats.count - 1].change = spectralChange(from: previous.frame, to: best) }
-            beats.append(Tracked(frame: best, activation: beatActivation[best - base], downbeat: down, heard: heard))
+            var offset = 0.0
+            if best > lo, best + 1 < hi {
+                offset = peakOffset(Double(beatActivation[best - 1 - base]), Double(beatActivation[best - base]),
+                                    Double(beatActivation[best + 1 - base]))
+            }
+            beats.append(Tracked(frame: best, offset: offset, activation: beatActivation[best - base], downbeat: down, heard: heard))
         }
     }
 
