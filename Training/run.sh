@@ -23,14 +23,14 @@ bash scripts/setup.sh >/dev/null
 python3 Training/make_data.py "$data/train" --count 1600
 # A supplement of what the first set has least of: solo lines in time, marches, click tracks,
 # trap, folk tunes and corpus works.
-python3 Training/make_data.py "$data/supplement" --count 700 --seed 4242 --prefix sup \
-  --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+supplement_styles=solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+python3 Training/make_data.py "$data/supplement" --count 700 --seed 4242 --prefix sup --only "$supplement_styles"
 # Network B's data: the same recipe with a share of the excerpts played by TiMidity++'s FreePats
 # and a quarter of the lines plucked or struck, so the two networks err on different music and
 # their mean (the tracker's ensemble) is steadier than either.
 python3 Training/make_data.py "$data/train-b" --count 1600 --freepats 0.3 --plucked 0.25
 python3 Training/make_data.py "$data/supplement-b" --count 700 --seed 4242 --prefix sup --freepats 0.3 --plucked 0.25 \
-  --only solo_line,march,trap,click44,click34,ryansMammoth,oneills1850,strings_fast,jig68,piano_waltz,beethoven,mozart,haydn,bach,punk,dnb,reggae,bossa,funk,waltz,swing
+  --only "$supplement_styles"
 # The development split: drawn like the training data, with a seed of its own; thresholds are
 # chosen on it and on the beatset, never on the validation sets.
 python3 Training/make_data.py "$data/dev" --count 240 --seed 5150 --prefix dev

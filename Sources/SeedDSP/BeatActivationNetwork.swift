@@ -164,10 +164,6 @@ public final class BeatActivationStream {
     private var received = 0
     private var emitted = 0
 
-    public convenience init(network: BeatActivationNetwork, chunk: Int = 12_000) {
-        self.init(networks: [network], chunk: chunk)
-    }
-
     /// Networks must read the same features.
     public init(networks: [BeatActivationNetwork], chunk: Int = 12_000) {
         precondition(!networks.isEmpty && networks.allSatisfy { $0.features == networks[0].features })
@@ -207,20 +203,21 @@ public final class BeatActivationStream {
         let result = input.withUnsafeBufferPointer { p -> [Float] in
             let slice = UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)])
             let frames = inputTo - from
-            var out = [Float](repeating: 0, count: 3 * frames)
+            let k = Self.outputsPerFrame
+            var out = [Float](repeating: 0, count: k * frames)
             for network in networks {
-                let run = network.run(slice, frames: frames)
+                let run = network.run(slice, frames: frames)   // beat, downbeat per frame
                 for t in 0..<frames {
-                    out[3 * t] += run[2 * t]
-                    out[3 * t + 1] += run[2 * t + 1]
-                    out[3 * t + 2] = max(out[3 * t + 2], run[2 * t])
+                    out[k * t] += run[2 * t]
+                    out[k * t + 1] += run[2 * t + 1]
+                    out[k * t + 2] = max(out[k * t + 2], run[2 * t])
                 }
             }
             let share = 1 / Float(networks.count)
-            for t in 0..<frames { out[3 * t] *= share; out[3 * t + 1] *= share }
+            for t in 0..<frames { out[k * t] *= share; out[k * t + 1] *= share }
             return out
         }
-        let out = Array(result[(3 * (emitted - from))..<(3 * (end - from))])
+        let out = Array(result[(Self.outputsPerFrame * (emitted - from))..<(Self.outputsPerFrame * (end - from))])
         emitted = end
         let keepFrom = max(0, emitted - receptiveField)
         if keepFrom > inputBase {

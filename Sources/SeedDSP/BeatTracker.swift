@@ -2,13 +2,6 @@ import Foundation
 
 /// Tempo, beats, meter and downbeats from a whole onset track in memory (see `BeatTracker`).
 /// The track must carry band features (`OnsetStrengthExtractor(keepsBands: true)`).
-public func trackBeats(_ onsets: OnsetTrack, network: BeatActivationNetwork,
-                       options: BeatTrackingOptions = BeatTrackingOptions()) -> BeatAnalysis {
-    trackBeats(onsets, networks: [network], options: options)
-}
-
-/// Tempo, beats, meter and downbeats from a whole onset track, with the mean activation of
-/// several networks (see `BeatActivationStream`).
 public func trackBeats(_ onsets: OnsetTrack, networks: [BeatActivationNetwork],
                        options: BeatTrackingOptions = BeatTrackingOptions()) -> BeatAnalysis {
     let tracker = BeatTracker(fps: onsets.fps, networks: networks, options: options)
@@ -71,10 +64,6 @@ public final class BeatTracker {
     /// Mean log spectrum between the last two kept beats, for the next beat's change.
     private var lastInterval: [Float] = []
     private var interval: [Float] = []
-
-    public convenience init(fps: Double, network: BeatActivationNetwork, options: BeatTrackingOptions = BeatTrackingOptions()) {
-        self.init(fps: fps, networks: [network], options: options)
-    }
 
     /// A tracker whose observation is the mean activation of `networks` (an ensemble).
     public init(fps: Double, networks: [BeatActivationNetwork], options: BeatTrackingOptions = BeatTrackingOptions()) {

@@ -29,10 +29,7 @@ func compoundPhase(_ downbeat: [Float]) -> Int? {
 /// phase's mean activation is `MetricalLevelCues.doubledRatio` times the weaker's and the
 /// difference is significant (`MeterCues.significance`).
 func doubledPhase(_ activation: [Float]) -> Int? {
-    guard activation.count >= 16 else { return nil }
-    let strong = BeatCue(activation).bestPhase(every: 2)
-    guard strong.onMean >= MetricalLevelCues.doubledRatio * strong.offMean, strong.t > MeterCues.significance else { return nil }
-    return strong.estimate.firstDownbeat
+    strongerPhase(activation, every: 2, ratio: MetricalLevelCues.doubledRatio, minimumBeats: 16)
 }
 
 /// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
@@ -42,9 +39,15 @@ func doubledPhase(_ activation: [Float]) -> Int? {
 /// blues whose downbeat activation fires alike on every dotted quarter, which `compoundPhase`
 /// cannot read). In 3/4 read at its quarters every beat is a beat and the ratio stays near 1.
 func tripledPhase(_ activation: [Float]) -> Int? {
-    guard activation.count >= 12 else { return nil }
-    let strong = BeatCue(activation).bestPhase(every: 3)
-    guard strong.onMean >= MetricalLevelCues.tripledRatio * strong.offMean, strong.t > MeterCues.significance else { return nil }
+    strongerPhase(activation, every: 3, ratio: MetricalLevelCues.tripledRatio, minimumBeats: 12)
+}
+
+/// The phase of every `n`-th beat where the beat activation there is `ratio` times its mean on
+/// the other beats and the difference is significant (`MeterCues.significance`); else nil.
+private func strongerPhase(_ activation: [Float], every n: Int, ratio: Float, minimumBeats: Int) -> Int? {
+    guard activation.count >= minimumBeats else { return nil }
+    let strong = BeatCue(activation).bestPhase(every: n)
+    guard strong.onMean >= ratio * strong.offMean, strong.t > MeterCues.significance else { return nil }
     return strong.estimate.firstDownbeat
 }
 

@@ -1,14 +1,10 @@
 import Foundation
 
-/// Segments of steady tempo from beat times: local tempo is the mean over the 8 beats around
-/// each interval (one frame-rounded interval is off by up to 2.5%); a new segment starts where
-/// it moves more than 4% away from the current segment's tempo.
+/// Segments of steady tempo from beat times: a new segment starts where the local tempo
+/// (`localBPM`) moves more than 4% away from the current segment's tempo.
 public func tempoCurve(_ times: [Double]) -> [TempoSegment] {
     guard times.count >= 3 else { return [] }
-    let local = (0..<(times.count - 1)).map { i -> Double in
-        let lo = max(0, i - 4), hi = min(times.count - 1, i + 4)
-        return 60 * Double(hi - lo) / (times[hi] - times[lo])
-    }
+    let local = localBPM(times)
     var segments: [TempoSegment] = []
     var start = 0
     var values: [Double] = [local[0]]

@@ -28,12 +28,12 @@ final class BeatActivationNetworkTests: XCTestCase {
     }
 
     func testStreamingInChunksEqualsOneRun() {
-        let net = TestFiles.beatNetwork
+        let net = TestFiles.beatNetworks[0]
         let frames = 3 * net.receptiveField + 777
         var rng = SeededRandom(seed: 11)
         let input = (0..<(frames * net.features)).map { _ in Float(1 + rng.nextSigned()) }
         let whole = input.withUnsafeBufferPointer { net.run($0, frames: frames) }
-        XCTAssertLessThan(streamedDifference(BeatActivationStream(network: net, chunk: 500), input, whole), 1e-5)
+        XCTAssertLessThan(streamedDifference(BeatActivationStream(networks: [net], chunk: 500), input, whole), 1e-5)
     }
 
     func testAnEnsembleStreamsTheMeanOfItsNetworks() {

@@ -16,6 +16,10 @@ final class BeatTimingTests: XCTestCase {
         XCTAssertEqual(peakOffset(0.5, 0.5, 0.5), 0)
         XCTAssertEqual(peakOffset(0.6, 0.2, 0.6), 0)
         XCTAssertEqual(peakOffset(0.2, 0.5, 0.9), 0)
+        // A peak frame at the edge of the ±30 ms search with a higher neighbour beyond it: the
+        // vertex lies past that neighbour, and the beat moves at most half a frame.
+        XCTAssertEqual(peakOffset(0.1, 0.5, 0.8), 0.5)
+        XCTAssertEqual(peakOffset(0.8, 0.5, 0.1), -0.5)
     }
 
     func testTypicalBPMOfFrameRoundedBeats() {

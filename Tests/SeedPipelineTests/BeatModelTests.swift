@@ -11,6 +11,7 @@ final class BeatModelTests: XCTestCase {
         let networks = try BeatModel.networks()      // checks every sha256 before parsing
         XCTAssertEqual(networks.count, BeatModel.files.count)
         XCTAssertGreaterThan(networks.count, 1, "the tracker averages an ensemble")
+        XCTAssertEqual(BeatModel.files.map(\.name), TestFiles.beatNetworkNames, "the DSP tests load the networks seed ships")
         let readme = try String(contentsOf: TestFiles.root.appendingPathComponent("Training/README.md"), encoding: .utf8)
         var total = 0
         for (network, file) in zip(networks, BeatModel.files) {

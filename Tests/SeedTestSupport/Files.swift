@@ -16,11 +16,13 @@ public enum TestFiles {
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 
-    /// The first beat network seed ships (a weight file in SeedPipeline's resources), for the DSP tests.
-    public static var beatNetwork: BeatActivationNetwork { beatNetworks[0] }
+    /// The weight files seed ships in SeedPipeline's resources, in the order the tracker averages
+    /// them (`BeatModel.files`, which `BeatModelTests` holds this list to; SeedDSP's tests cannot
+    /// import SeedPipeline).
+    public static let beatNetworkNames = ["beat-tcn", "beat-tcn-b"]
 
-    /// The beat networks seed ships, in the order the tracker averages them (`BeatModel.files`).
-    public static let beatNetworks: [BeatActivationNetwork] = ["beat-tcn", "beat-tcn-b"].map { name in
+    /// The beat networks seed ships, for the DSP tests.
+    public static let beatNetworks: [BeatActivationNetwork] = beatNetworkNames.map { name in
         let path = root.appendingPathComponent("Sources/SeedPipeline/Resources/\(name).safetensors").path
         return try! BeatActivationNetwork(weights: SafeTensors(bytes: [UInt8](FileManager.default.contents(atPath: path)!)))
     }
