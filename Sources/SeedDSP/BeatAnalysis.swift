@@ -49,13 +49,24 @@ public struct BeatAnalysis: Sendable, Codable {
 
 /// Tracking options.
 public struct BeatTrackingOptions: Sendable {
+    /// The slowest pulse the decoder tracks, and the slowest a halved level may reach.
     public var minBPM: Double = 55
     public var maxBPM: Double = 215
+    /// The slowest dotted-quarter beat a compound meter's tracked eighths are grouped into. The
+    /// decoder's floor is for the pulse it follows; a slow 6/8 ballad or 12/8 blues at 40-55 BPM
+    /// is tracked in its eighths (120-165) and is grouped down to the beat a musician taps, as
+    /// slow as people still hear one: about 1.8 s between beats (Repp 2005, "Sensorimotor
+    /// synchronization: a review of the tapping literature").
+    public var minCompoundBPM: Double = 33
     /// Frames per decoding chunk and overlap, so memory stays bounded on long inputs.
     public var chunkSeconds: Double = 120
     public var overlapSeconds: Double = 20
-    public init(minBPM: Double = 55, maxBPM: Double = 215) {
-        self.minBPM = minBPM
+    /// Default bounds, or with `minBPM` given, that floor for every beat, compound ones too.
+    public init(minBPM: Double? = nil, maxBPM: Double = 215) {
+        if let minBPM {
+            self.minBPM = minBPM
+            minCompoundBPM = minBPM
+        }
         self.maxBPM = maxBPM
     }
 }

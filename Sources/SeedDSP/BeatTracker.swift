@@ -141,12 +141,13 @@ public final class BeatTracker {
         // The metrical level (MetricalLevel.swift): where every other beat is much weaker the
         // decoder took in the off-beat eighths; a compound meter's eighths become its dotted
         // quarters (a 12/8 blues, a 6/8 ballad), read from the downbeat activation or, failing
-        // that, from every third beat standing out in the beat activation. Either only where the new tempo is in range.
+        // that, from every third beat standing out in the beat activation. Either only where the
+        // new tempo is in range: `minBPM` for a halved level, `minCompoundBPM` for dotted quarters.
         var pulse = Array(kept), compound = false
-        if let phase = doubledPhase(pulse.map(\.activation)), let halved = thinned(pulse, every: 2, from: phase) {
+        if let phase = doubledPhase(pulse.map(\.activation)), let halved = thinned(pulse, every: 2, from: phase, floor: options.minBPM) {
             pulse = halved
         }
-        if let phase = compoundPhase(pulse.map(\.downbeat)) ?? tripledPhase(pulse.map(\.activation)), let grouped = thinned(pulse, every: 3, from: phase) {
+        if let phase = compoundPhase(pulse.map(\.downbeat)) ?? tripledPhase(pulse.map(\.activation)), let grouped = thinned(pulse, every: 3, from: phase, floor: options.minCompoundBPM) {
             pulse = grouped
             compound = true
         }
@@ -160,12 +161,12 @@ public final class BeatTracker {
                             tempoCurve: tempoCurve(times), steady: true, compound: compound)
     }
 
-    /// Every `step`-th beat from `phase` on, or nil where that tempo is below `options.minBPM`.
-    private func thinned(_ pulse: [Tracked], every step: Int, from phase: Int) -> [Tracked]? {
+    /// Every `step`-th beat from `phase` on, or nil where that tempo is below `floor`.
+    private func thinned(_ pulse: [Tracked], every step: Int, from phase: Int, floor: Double) -> [Tracked]? {
         let kept = stride(from: phase, to: pulse.count, by: step).map { pulse[$0] }
         guard kept.count >= 4 else { return nil }
         let span = Double(kept.last!.frame - kept.first!.frame) / fps
-        return Double(kept.count - 1) * 60 / span >= options.minBPM ? kept : nil
+        return Double(kept.count - 1) * 60 / span >= floor ? kept : nil
     }
 
     /// Decodes frames begin..<end and keeps the beats from where the chunk before stopped keeping

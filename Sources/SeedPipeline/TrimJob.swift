@@ -260,8 +260,9 @@ extension TrimJob {
     static let beatContext = 10.0
 
     /// How far a bar cut may lie outside the free window: a bar of four beats at the tracker's
-    /// slowest tempo. (A 5- or 7-beat bar is at most 7.6 s, shorter than the 8.8 s either cut may
-    /// move in, so a downbeat still falls in reach.) Bar cuts adjust the window the gaps chose;
+    /// slowest tempo. (A 5- or 7-beat bar is at most 7.6 s, and a 12/8 bar of four dotted
+    /// quarters at `minCompoundBPM` 7.3 s, shorter than the 8.8 s either cut may move in, so a
+    /// downbeat still falls in reach.) Bar cuts adjust the window the gaps chose;
     /// they never move it elsewhere, so beats are tracked around that window only.
     static let barReach = 4 * 60 / BeatTrackingOptions().minBPM
 

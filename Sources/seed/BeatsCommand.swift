@@ -38,8 +38,8 @@ struct BeatsCommand: ParsableCommand {
     @Option(help: "Print a cut list: segments of 1beat, 4beats, 2bars, ...")
     var cuts: String?
 
-    @Option(name: .customLong("min-bpm"), help: "Slowest tempo considered.")
-    var minBPM: Double = 55
+    @Option(name: .customLong("min-bpm"), help: "Slowest tempo considered (default: 55, and 33 for the dotted-quarter beat of 6/8 or 12/8).")
+    var minBPM: Double?
 
     @Option(name: .customLong("max-bpm"), help: "Fastest tempo considered.")
     var maxBPM: Double = 215
@@ -51,7 +51,8 @@ struct BeatsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard minBPM >= 20, maxBPM <= 400, maxBPM > minBPM * 1.5 else {
+        let slowest = minBPM ?? BeatTrackingOptions().minBPM
+        guard slowest >= 20, maxBPM <= 400, maxBPM > slowest * 1.5 else {
             throw ValidationError("--min-bpm and --max-bpm: 20 to 400 BPM, the maximum at least 1.5x the minimum")
         }
         if json, let format, format != .json {

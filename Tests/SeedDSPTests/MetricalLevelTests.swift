@@ -21,6 +21,9 @@ final class MetricalLevelTests: XCTestCase {
         XCTAssertNil(compoundPhase(cycle([0.6, 0.03, 0.05, 0.4, 0.03, 0.05], phase: 2)))
         XCTAssertNil(compoundPhase(cycle([0.5, 0.03, 0.3, 0.05], phase: 0)))
         XCTAssertNil(compoundPhase(cycle([0.5, 0.05], phase: 1)))
+        // 2/4 whose every third bar fires more (phrases of three bars): 6 stands far out from 3,
+        // but only a little from 2, where the downbeats of 6/8 read in eighths would be 3 times.
+        XCTAssertNil(compoundPhase(cycle([0.6, 0.03, 0.35, 0.03, 0.35, 0.03], phase: 0)))
         // Too few beats for a bar of six to be told from chance.
         XCTAssertNil(compoundPhase(cycle([0.5, 0.02, 0.03, 0.1, 0.02, 0.03], phase: 0, count: 10)))
     }

@@ -5,10 +5,10 @@ import SeedTestSupport
 import XCTest
 
 /// The metrical-level checks on rendered music with exact beats (testdata/renders: 20 s of two
-/// beatset excerpts, see testdata/SOURCES.md), end to end through the network and the decoder.
+/// beatset excerpts and one of the development split, see testdata/SOURCES.md), end to end through the network and the decoder.
 /// Each is also run with a `--min-bpm` above the level it should reach, where it must stay put.
 final class MetricalLevelRenderTests: XCTestCase {
-    private func track(_ name: String, minBPM: Double = 55) throws -> (BeatAnalysis, [Double]) {
+    private func track(_ name: String, minBPM: Double? = nil) throws -> (BeatAnalysis, [Double]) {
         let source = try AudioOpener.open(TestFiles.testdata("renders/\(name).ogg"))
         defer { source.close() }
         let a = try analyzeBeats(source, options: BeatTrackingOptions(minBPM: minBPM, maxBPM: 215))
@@ -27,6 +27,19 @@ final class MetricalLevelRenderTests: XCTestCase {
         let (floor, _) = try track("d07_blues128_60", minBPM: 70)
         XCTAssertEqual(floor.bpm, 180, accuracy: 7.2)
         XCTAssertFalse(floor.compound)
+    }
+
+    func testASlow68BalladIsGroupedBelowTheTrackedFloor() throws {
+        // Dotted quarters at 42 BPM, below the decoder's 55 BPM floor: it follows the eighths
+        // (126 BPM), which are grouped in threes, as slow as a listener still hears a beat.
+        let (a, truth) = try track("dev0095_ballad68_42")
+        XCTAssertTrue(a.compound)
+        XCTAssertEqual(a.bpm, 41.9, accuracy: 1.7)
+        XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: truth, estimated: a.beats.map(\.time)), 0.9)
+        // A floor the user gives holds for compound beats too: the eighths stay.
+        let (floor, _) = try track("dev0095_ballad68_42", minBPM: 55)
+        XCTAssertFalse(floor.compound)
+        XCTAssertEqual(floor.bpm, 125.7, accuracy: 5)
     }
 
     func testASlowPieceReadInEighthsIsHalved() throws {
