@@ -144,7 +144,7 @@ public final class BeatTracker {
         // that, from every third beat standing out in the beat activation. Either only where the
         // new tempo is in range: `minBPM` for a halved level, `minCompoundBPM` for dotted quarters.
         var pulse = Array(kept), compound = false
-        if let phase = doubledPhase(pulse.map(\.activation)), let halved = thinned(pulse, every: 2, from: phase, floor: options.minBPM) {
+        if let phase = doubledPhase(pulse.map(\.activation), downbeat: pulse.map(\.downbeat)), let halved = thinned(pulse, every: 2, from: phase, floor: options.minBPM) {
             pulse = halved
         }
         if let phase = compoundPhase(pulse.map(\.downbeat)) ?? tripledPhase(pulse.map(\.activation)), let grouped = thinned(pulse, every: 3, from: phase, floor: options.minCompoundBPM) {

@@ -28,9 +28,25 @@ func compoundPhase(_ downbeat: [Float]) -> Int? {
 /// it fires on every other tracked beat about half as much, those are the off-beat eighths the
 /// decoder took in (a slow chorale or ballad with running eighths). Taken when the stronger
 /// phase's mean activation is `MetricalLevelCues.doubledRatio` times the weaker's and the
-/// difference is significant (`MeterCues.significance`).
-func doubledPhase(_ activation: [Float]) -> Int? {
-    strongerPhase(activation, every: 2, ratio: MetricalLevelCues.doubledRatio, minimumBeats: 16)
+/// difference is significant (`MeterCues.significance`); or, on a weaker contrast
+/// (`MetricalLevelCues.doubledRatioWithBars`), where the downbeat activation also says so: it
+/// starts a bar every eighth tracked beat rather than every fourth, on the stronger phase.
+/// A 4/4 bar read in eighths is eight of them; each cue alone also fires on music at its right
+/// level (a one-drop reggae alternates, a house track phrases in eight-beat groups).
+func doubledPhase(_ activation: [Float], downbeat: [Float]) -> Int? {
+    if let phase = strongerPhase(activation, every: 2, ratio: MetricalLevelCues.doubledRatio, minimumBeats: 16) {
+        return phase
+    }
+    // Four bars of eight at least.
+    guard activation.count >= 32, downbeat.count == activation.count else { return nil }
+    let strong = BeatCue(activation).bestPhase(every: 2)
+    let bars = BeatCue(downbeat)
+    let eight = bars.bestPhase(every: 8), four = bars.bestPhase(every: 4)
+    guard strong.onMean >= MetricalLevelCues.doubledRatioWithBars * strong.offMean,
+          eight.estimate.strength >= MetricalLevelCues.eightOverFour * four.estimate.strength,
+          eight.estimate.firstDownbeat % 2 == strong.estimate.firstDownbeat
+    else { return nil }
+    return strong.estimate.firstDownbeat
 }
 
 /// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
@@ -71,6 +87,14 @@ enum MetricalLevelCues {
     /// One doubled piano ballad sat at 1.43 and stays doubled; below significance a half-time
     /// trap beat reached 1.66 at its right level.
     static let doubledRatio: Float = 1.6
+    /// The same contrast where bars of eight beats back it (`eightOverFour`): below the lowest
+    /// of the doubled piano ballads on the development split (1.43) and above 1, every beat
+    /// alike. Development F is flat from 1.25 to 1.55 (both thresholds moved together).
+    static let doubledRatioWithBars: Float = 1.4
+    /// How much more a bar of 8 tracked beats must stand out in the downbeat activation than a bar
+    /// of 4 for the beats to be eighths: halfway between 4/4 read at its beats (every eighth beat
+    /// is every other downbeat: 6/7 of the bar of 4; median 0.94 measured) and read in eighths (2).
+    static let eightOverFour: Float = 1.4
     /// How much more the networks must fire on one phase in three of the tracked beats than on
     /// the others for them to be read as a compound meter's eighths: halfway between the highest
     /// ratio of an excerpt tracked at its right level (1.73, a 9/8 slip jig at its dotted

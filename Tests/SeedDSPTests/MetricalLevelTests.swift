@@ -33,16 +33,43 @@ final class MetricalLevelTests: XCTestCase {
         func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 48, spread: Float = 0.1) -> [Float] {
             (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + spread * Float(random.nextSigned()) }
         }
+        // Bars of four tracked beats: no evidence either way from the downbeats.
+        func bars(of n: Int, from first: Int = 0, count: Int = 48) -> [Float] {
+            (0..<count).map { k in k % n == first ? 0.5 : 0.03 }
+        }
         // A slow chorale read in eighths: the real beats fire about twice as much.
         for phase in 0..<2 {
-            XCTAssertEqual(doubledPhase(alternating(0.65, 0.3, phase: phase)), phase)
+            XCTAssertEqual(doubledPhase(alternating(0.65, 0.3, phase: phase), downbeat: bars(of: 4)), phase)
         }
         // A backbeat or a swing ride: one phase somewhat stronger, as at the right level.
-        XCTAssertNil(doubledPhase(alternating(0.8, 0.6, phase: 0)))
-        XCTAssertNil(doubledPhase(alternating(0.5, 0.35, phase: 1)))
+        XCTAssertNil(doubledPhase(alternating(0.8, 0.6, phase: 0), downbeat: bars(of: 4)))
+        XCTAssertNil(doubledPhase(alternating(0.5, 0.35, phase: 1), downbeat: bars(of: 4)))
         // Twice as strong but too noisy, or too few beats, to tell from chance.
-        XCTAssertNil(doubledPhase(alternating(0.4, 0.2, phase: 0, spread: 0.5)))
-        XCTAssertNil(doubledPhase(alternating(0.65, 0.3, phase: 0, count: 10)))
+        XCTAssertNil(doubledPhase(alternating(0.4, 0.2, phase: 0, spread: 0.5), downbeat: bars(of: 4)))
+        XCTAssertNil(doubledPhase(alternating(0.65, 0.3, phase: 0, count: 10), downbeat: bars(of: 4, count: 10)))
+    }
+
+    func testAWeakerAlternationIsHalvedWhereBarsOfEightBackIt() {
+        var random = SeededRandom(seed: 13)
+        func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 48) -> [Float] {
+            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + 0.05 * Float(random.nextSigned()) }
+        }
+        func bars(of n: Int, from first: Int, count: Int = 48) -> [Float] {
+            (0..<count).map { k in k % n == first ? 0.5 : 0.03 }
+        }
+        // A piano ballad read in eighths: its beats fire 1.5 times the eighths between, too little
+        // alone, and a bar starts every eighth tracked beat, on the stronger phase.
+        for phase in 0..<2 {
+            XCTAssertEqual(doubledPhase(alternating(0.6, 0.4, phase: phase), downbeat: bars(of: 8, from: 2 + phase)), phase)
+        }
+        // The same alternation at the right level: a bar every fourth beat (a one-drop reggae).
+        XCTAssertNil(doubledPhase(alternating(0.6, 0.4, phase: 0), downbeat: bars(of: 4, from: 0)))
+        // Bars of eight that start on the weaker phase: the two cues disagree.
+        XCTAssertNil(doubledPhase(alternating(0.6, 0.4, phase: 0), downbeat: bars(of: 8, from: 3)))
+        // Bars of eight with every beat alike (a house track in eight-beat phrases).
+        XCTAssertNil(doubledPhase(alternating(0.6, 0.6, phase: 0), downbeat: bars(of: 8, from: 0)))
+        // Fewer than four bars of eight.
+        XCTAssertNil(doubledPhase(alternating(0.6, 0.4, phase: 0, count: 24), downbeat: bars(of: 8, from: 0, count: 24)))
     }
 
     func testEveryThirdBeatStandingOutInTheBeatActivationIsACompoundBeat() {
