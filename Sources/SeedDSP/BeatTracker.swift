@@ -143,9 +143,17 @@ public final class BeatTracker {
         // quarters (a 12/8 blues, a 6/8 ballad), read from the downbeat activation or, failing
         // that, from every third beat standing out in the beat activation. Either only where the
         // new tempo is in range: `minBPM` for a halved level, `minCompoundBPM` for dotted quarters.
-        var pulse = Array(kept), compound = false
-        if let phase = doubledPhase(pulse.map(\.activation), downbeat: pulse.map(\.downbeat)), let halved = thinned(pulse, every: 2, from: phase, floor: options.minBPM) {
-            pulse = halved
+        // Halving is checked in each stretch of one tempo level (`levelStretches`).
+        let tracked = Array(kept)
+        var pulse: [Tracked] = [], compound = false
+        for stretch in levelStretches(tracked.map(\.frame)) {
+            let part = Array(tracked[stretch])
+            if let phase = doubledPhase(part.map(\.activation), downbeat: part.map(\.downbeat)),
+               let halved = thinned(part, every: 2, from: phase, floor: options.minBPM) {
+                pulse += halved
+            } else {
+                pulse += part
+            }
         }
         if let phase = compoundPhase(pulse.map(\.downbeat)) ?? tripledPhase(pulse.map(\.activation)), let grouped = thinned(pulse, every: 3, from: phase, floor: options.minCompoundBPM) {
             pulse = grouped

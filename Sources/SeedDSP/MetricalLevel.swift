@@ -49,6 +49,39 @@ func doubledPhase(_ activation: [Float], downbeat: [Float]) -> Int? {
     return strong.estimate.firstDownbeat
 }
 
+/// The stretches of tracked beats (index ranges, in order, covering all of them) between the
+/// points where the tracked tempo changes level: where the median of the 8 intervals after a
+/// beat and of the 8 before differ by `MetricalLevelCues.levelChange` or more. The decoder can
+/// change level where the music changes tempo (after a funk groove slows by 13% the network
+/// fires on its eighths too, and the decoder follows them at 1.7 times the old tempo), so the
+/// level of each stretch is checked on its own evidence; a steady piece is one stretch.
+func levelStretches(_ frames: [Int]) -> [Range<Int>] {
+    let span = 8, n = frames.count
+    guard n > 2 * span + 1 else { return [0..<n] }
+    let intervals = (0..<(n - 1)).map { Double(frames[$0 + 1] - frames[$0]) }
+    func median(_ r: Range<Int>) -> Double { intervals[r].sorted()[r.count / 2] }
+    // Each run of points past the threshold splits once, in the middle of where the change peaks
+    // (medians hold it flat over a few beats).
+    var starts: [Int] = [], run: (first: Int, last: Int, change: Double)?
+    for i in span...(intervals.count - span) {
+        let before = median((i - span)..<i), after = median(i..<(i + span))
+        let change = max(before / after, after / before)
+        if change >= MetricalLevelCues.levelChange {
+            if let r = run, change <= r.change {
+                if change == r.change, r.last == i - 1 { run!.last = i }
+            } else {
+                run = (i, i, change)
+            }
+        } else if let r = run {
+            starts.append((r.first + r.last) / 2)
+            run = nil
+        }
+    }
+    if let r = run { starts.append((r.first + r.last) / 2) }
+    let bounds = [0] + starts + [n]
+    return (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+}
+
 /// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
 /// beats among them, from the beat activation; else nil. The triple counterpart of `doubledPhase`:
 /// the networks are trained to fire alike on every beat, so when they fire on every third tracked
@@ -95,6 +128,10 @@ enum MetricalLevelCues {
     /// of 4 for the beats to be eighths: halfway between 4/4 read at its beats (every eighth beat
     /// is every other downbeat: 6/7 of the bar of 4; median 0.94 measured) and read in eighths (2).
     static let eightOverFour: Float = 1.4
+    /// How far apart the tempo before and after a point must be for a change of metrical level
+    /// (the factor 2 of a level, or 3): √2, nearer 2 than 1. Tempo changes within a level (a
+    /// march stepping up from 106 to 130, 1.23 times) stay one stretch.
+    static let levelChange = 2.0.squareRoot()
     /// How much more the networks must fire on one phase in three of the tracked beats than on
     /// the others for them to be read as a compound meter's eighths: halfway between the highest
     /// ratio of an excerpt tracked at its right level (1.73, a 9/8 slip jig at its dotted

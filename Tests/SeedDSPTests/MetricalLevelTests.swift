@@ -72,6 +72,29 @@ final class MetricalLevelTests: XCTestCase {
         XCTAssertNil(doubledPhase(alternating(0.6, 0.4, phase: 0, count: 24), downbeat: bars(of: 8, from: 0, count: 24)))
     }
 
+    func testTheLevelIsCheckedInEachStretchBetweenChangesOfLevel() {
+        func frames(_ intervals: [(Int, Int)]) -> [Int] {
+            var f = [10]
+            for (period, count) in intervals { for _ in 0..<count { f.append(f.last! + period) } }
+            return f
+        }
+        // A steady piece, and a march stepping up by 1.23 times: one stretch.
+        XCTAssertEqual(levelStretches(frames([(59, 40)])), [0..<41])
+        XCTAssertEqual(levelStretches(frames([(56, 20), (46, 20)])), [0..<41])
+        // A groove that slows by 13%, after which the decoder follows its eighths (1.74 times
+        // the old tempo, through two beats of ramp): split where the change is largest.
+        let slowed = frames([(59, 20), (52, 1), (40, 1), (34, 30)])
+        let stretches = levelStretches(slowed)
+        XCTAssertEqual(stretches.count, 2)
+        XCTAssertEqual(stretches.first?.lowerBound, 0)
+        XCTAssertEqual(stretches.last?.upperBound, slowed.count)
+        XCTAssertEqual(stretches[0].upperBound, stretches[1].lowerBound)
+        XCTAssert((20...22).contains(stretches[1].lowerBound), "\(stretches)")
+        // Up and back: three stretches. Too few beats to compare 8 with 8: one.
+        XCTAssertEqual(levelStretches(frames([(60, 20), (30, 40), (60, 20)])).count, 3)
+        XCTAssertEqual(levelStretches(frames([(60, 8), (30, 8)])), [0..<17])
+    }
+
     func testEveryThirdBeatStandingOutInTheBeatActivationIsACompoundBeat() {
         var random = SeededRandom(seed: 12)
         func cycle(_ fires: [Float], phase: Int, count: Int = 60, spread: Float = 0.08) -> [Float] {
