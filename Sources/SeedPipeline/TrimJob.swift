@@ -116,6 +116,8 @@ public struct TrimSummary: Sendable, Codable {
     /// Tempo and meter of the input when a steady beat was found (best-window mode).
     public var bpm: Double?
     public var beatsPerBar: Int?
+    /// The time signature ("4/4", "12/8": a compound meter's bpm counts its dotted quarters).
+    public var meter: String?
     public var loudnessBefore: LoudnessReport?
     public var loudnessAfter: LoudnessReport?
     public var gainDB: Double?
@@ -177,7 +179,7 @@ extension TrimJob {
                                   window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
                                   kind: choice.kind, material: choice.material, barAligned: choice.barAligned, bpm: choice.beats?.bpm,
-                                  beatsPerBar: choice.beats?.beatsPerBar, bytes: 0)
+                                  beatsPerBar: choice.beats?.beatsPerBar, meter: choice.beats?.meter, bytes: 0)
         summary.damage = DamagePolicy.report(for: input)
         // "Before" is measured in the output's rate and channels, as the loudness passes see it; a
         // clip of a few minutes is kept in memory by the same read, and the passes start from there.
@@ -345,7 +347,7 @@ extension TrimJob {
                     // The runner-ups keep their gap cuts: no beats are tracked around them.
                     picks = [bars[0]] + free.dropFirst()
                     barAligned = true
-                    cuts = String(format: "cuts on downbeats (%.0f BPM, %d beats a bar)", b.bpm, b.beatsPerBar)
+                    cuts = String(format: "cuts on downbeats (%.0f BPM, ", b.bpm) + b.meter + ")"
                 }
             }
             let best = picks[0]

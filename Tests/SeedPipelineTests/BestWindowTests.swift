@@ -71,7 +71,8 @@ final class BestWindowTests: XCTestCase {
             XCTAssertEqual(s.barAligned, true, s.reason)
             XCTAssertEqual(s.bpm ?? 0, 120, accuracy: 2.4)
             XCTAssertEqual(s.beatsPerBar, 4)
-            XCTAssertTrue(s.reason.contains("cuts on downbeats"), s.reason)
+            XCTAssertEqual(s.meter, "4/4")
+            XCTAssertTrue(s.reason.contains("cuts on downbeats (120 BPM, 4/4)"), s.reason)
             let startBar = (s.window.start + s.fadeSeconds) / 2, endBar = (s.window.end + s.fadeSeconds) / 2
             XCTAssertEqual(startBar, startBar.rounded(), accuracy: 0.04 / 2, "start \(s.window.start) is not before a downbeat")
             XCTAssertEqual(endBar, endBar.rounded(), accuracy: 0.04 / 2, "end \(s.window.end) is not before a downbeat")
