@@ -143,12 +143,16 @@ public final class BeatTracker {
         // quarters (a 12/8 blues, a 6/8 ballad), read from the downbeat activation or, failing
         // that, from every third beat standing out in the beat activation. Either only where the
         // new tempo is in range: `minBPM` for a halved level, `minCompoundBPM` for dotted quarters.
-        // Halving is checked in each stretch of one tempo level (`levelStretches`).
+        // Halving is checked in each stretch of one tempo level (`levelStretches`), on less
+        // evidence where the stretch beside it runs at half its tempo.
         let tracked = Array(kept)
         var pulse: [Tracked] = [], compound = false
-        for stretch in levelStretches(tracked.map(\.frame)) {
+        let stretches = levelStretches(tracked.map(\.frame))
+        let besideHalf = runsAtTwiceANeighbour(tracked.map(\.frame), stretches: stretches)
+        for (stretch, twice) in zip(stretches, besideHalf) {
             let part = Array(tracked[stretch])
-            if let phase = doubledPhase(part.map(\.activation), downbeat: part.map(\.downbeat)),
+            let activation = part.map(\.activation)
+            if let phase = doubledPhase(activation, downbeat: part.map(\.downbeat)) ?? (twice ? doubledPhaseBesideHalf(activation) : nil),
                let halved = thinned(part, every: 2, from: phase, floor: options.minBPM) {
                 pulse += halved
             } else {

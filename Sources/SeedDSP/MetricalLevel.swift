@@ -82,6 +82,37 @@ func levelStretches(_ frames: [Int]) -> [Range<Int>] {
     return (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
 }
 
+/// For each stretch (`levelStretches`), whether one beside it runs at about half its tempo: a
+/// median beat period nearer twice this stretch's than once or four times (`levelChange`: from
+/// √2 to 2√2 times as long). Music seldom changes tempo that much at once; the decoder changes
+/// level there (a 13% slowdown followed at 1.7 times the old tempo, in its eighths). A real jump
+/// up by half again falls in that range too: the beat activation's alternation tells them apart.
+func runsAtTwiceANeighbour(_ frames: [Int], stretches: [Range<Int>]) -> [Bool] {
+    let periods = stretches.map { r -> Double in
+        let d = zip(frames[r].dropFirst(), frames[r]).map { Double($0 - $1) }.sorted()
+        return d.isEmpty ? 0 : d[d.count / 2]
+    }
+    return periods.indices.map { k in
+        let p = periods[k]
+        return p > 0 && [k - 1, k + 1].contains { j in
+            guard periods.indices.contains(j) else { return false }
+            let q = periods[j]
+            return q >= MetricalLevelCues.levelChange * p && q < 2 * MetricalLevelCues.levelChange * p
+        }
+    }
+}
+
+/// In a stretch tracked at about twice the tempo of the one beside it (`runsAtTwiceANeighbour`),
+/// the phase (0 or 1) of its real beats, where the network fires on that phase
+/// `MetricalLevelCues.doubledRatioBesideHalf` times the other; else nil. The tempo beside it is
+/// the prior that the stretch is in eighths, so some alternation is enough; a click track, whose
+/// every beat fires alike, keeps a real change of tempo.
+func doubledPhaseBesideHalf(_ activation: [Float]) -> Int? {
+    guard activation.count >= 16 else { return nil }
+    let strong = BeatCue(activation).bestPhase(every: 2)
+    return strong.onMean >= MetricalLevelCues.doubledRatioBesideHalf * strong.offMean ? strong.estimate.firstDownbeat : nil
+}
+
 /// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
 /// beats among them, from the beat activation; else nil. The triple counterpart of `doubledPhase`:
 /// the networks are trained to fire alike on every beat, so when they fire on every third tracked
@@ -132,6 +163,10 @@ enum MetricalLevelCues {
     /// (the factor 2 of a level, or 3): √2, nearer 2 than 1. Tempo changes within a level (a
     /// march stepping up from 106 to 130, 1.23 times) stay one stretch.
     static let levelChange = 2.0.squareRoot()
+    /// The contrast that halves a stretch beside one at half its tempo: above the 1.0 of beats
+    /// that fire alike (a click track whose tempo jumps), below the 1.37-1.43 of the funk, guitar
+    /// and reggae excerpts of the development splits that slowed and were then read in eighths.
+    static let doubledRatioBesideHalf: Float = 1.2
     /// How much more the networks must fire on one phase in three of the tracked beats than on
     /// the others for them to be read as a compound meter's eighths: halfway between the highest
     /// ratio of an excerpt tracked at its right level (1.73, a 9/8 slip jig at its dotted

@@ -95,6 +95,35 @@ final class MetricalLevelTests: XCTestCase {
         XCTAssertEqual(levelStretches(frames([(60, 8), (30, 8)])), [0..<17])
     }
 
+    func testAStretchAtTwiceItsNeighboursTempoIsHalvedOnLessEvidence() {
+        func frames(_ intervals: [(Int, Int)]) -> [Int] {
+            var f = [10]
+            for (period, count) in intervals { for _ in 0..<count { f.append(f.last! + period) } }
+            return f
+        }
+        // A groove at 59 frames a beat that slows to 67 and is then followed in its eighths (34).
+        let slowed = frames([(59, 20), (52, 1), (40, 1), (34, 30)])
+        let stretches = levelStretches(slowed)
+        XCTAssertEqual(runsAtTwiceANeighbour(slowed, stretches: stretches), [false, true])
+        // Three times the tempo is not a doubling; half again is as near one as no change.
+        let tripled = frames([(60, 20), (20, 60)])
+        XCTAssertEqual(runsAtTwiceANeighbour(tripled, stretches: levelStretches(tripled)), [false, false])
+        let faster = frames([(60, 20), (40, 30)])
+        XCTAssertEqual(runsAtTwiceANeighbour(faster, stretches: levelStretches(faster)), [false, true])
+        // One stretch has no neighbour.
+        XCTAssertEqual(runsAtTwiceANeighbour(frames([(50, 40)]), stretches: [0..<41]), [false])
+
+        // Beats 1.35 times the eighths between are enough there; beats alike (a click track that
+        // jumps up by half again) are not.
+        var random = SeededRandom(seed: 14)
+        func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 30) -> [Float] {
+            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + 0.03 * Float(random.nextSigned()) }
+        }
+        for phase in 0..<2 { XCTAssertEqual(doubledPhaseBesideHalf(alternating(0.81, 0.6, phase: phase)), phase) }
+        XCTAssertNil(doubledPhaseBesideHalf(alternating(0.8, 0.8, phase: 0)))
+        XCTAssertNil(doubledPhaseBesideHalf(alternating(0.81, 0.6, phase: 0, count: 12)))
+    }
+
     func testEveryThirdBeatStandingOutInTheBeatActivationIsACompoundBeat() {
         var random = SeededRandom(seed: 12)
         func cycle(_ fires: [Float], phase: Int, count: Int = 60, spread: Float = 0.08) -> [Float] {
