@@ -147,12 +147,11 @@ public final class BeatTracker {
         // evidence where the stretch beside it runs at half its tempo.
         let tracked = Array(kept)
         var pulse: [Tracked] = [], compound = false
-        let stretches = levelStretches(tracked.map(\.frame))
-        let besideHalf = runsAtTwiceANeighbour(tracked.map(\.frame), stretches: stretches)
-        for (stretch, twice) in zip(stretches, besideHalf) {
+        let frames = tracked.map(\.frame)
+        let stretches = levelStretches(frames)
+        for (stretch, besideHalf) in zip(stretches, runsAtTwiceANeighbour(frames, stretches: stretches)) {
             let part = Array(tracked[stretch])
-            let activation = part.map(\.activation)
-            if let phase = doubledPhase(activation, downbeat: part.map(\.downbeat)) ?? (twice ? doubledPhaseBesideHalf(activation) : nil),
+            if let phase = doubledPhase(part.map(\.activation), downbeat: part.map(\.downbeat), besideHalf: besideHalf),
                let halved = thinned(part, every: 2, from: phase, floor: options.minBPM) {
                 pulse += halved
             } else {

@@ -26,27 +26,30 @@ func compoundPhase(_ downbeat: [Float]) -> Int? {
 /// Where the beats found run at twice the tempo of the music's beat, the phase (0 or 1) of the
 /// real beats among them; else nil. The network is trained to fire alike on every beat, so when
 /// it fires on every other tracked beat about half as much, those are the off-beat eighths the
-/// decoder took in (a slow chorale or ballad with running eighths). Taken when the stronger
-/// phase's mean activation is `MetricalLevelCues.doubledRatio` times the weaker's and the
-/// difference is significant (`MeterCues.significance`); or, on a weaker contrast
-/// (`MetricalLevelCues.doubledRatioWithBars`), where the downbeat activation also says so: it
-/// starts a bar every eighth tracked beat rather than every fourth, on the stronger phase.
-/// A 4/4 bar read in eighths is eight of them; each cue alone also fires on music at its right
-/// level (a one-drop reggae alternates, a house track phrases in eight-beat groups).
-func doubledPhase(_ activation: [Float], downbeat: [Float]) -> Int? {
-    if let phase = strongerPhase(activation, every: 2, ratio: MetricalLevelCues.doubledRatio, minimumBeats: 16) {
-        return phase
-    }
-    // Four bars of eight at least.
-    guard activation.count >= 32, downbeat.count == activation.count else { return nil }
+/// decoder took in (a slow chorale or ballad with running eighths). The stronger phase's mean
+/// activation must be, against the weaker's:
+/// - `MetricalLevelCues.doubledRatio` times, the difference significant (`MeterCues.significance`);
+/// - or `doubledRatioBesideHalf` times, where a stretch beside these beats runs at half their
+///   tempo (`besideHalf`, see `runsAtTwiceANeighbour`): that tempo is the prior that they are
+///   eighths, while a click track whose tempo really jumps fires alike on every beat;
+/// - or `doubledRatioWithBars` times, where the downbeat activation also says so: it starts a
+///   bar every eighth tracked beat rather than every fourth, on the stronger phase (a 4/4 bar read
+///   in eighths). Each cue alone also fires on music at its right level (a one-drop reggae
+///   alternates, a house track phrases in eight-beat groups).
+func doubledPhase(_ activation: [Float], downbeat: [Float], besideHalf: Bool = false) -> Int? {
+    guard activation.count >= 16 else { return nil }
     let strong = BeatCue(activation).bestPhase(every: 2)
+    let phase = strong.estimate.firstDownbeat
+    if strong.standsOut(by: MetricalLevelCues.doubledRatio) { return phase }
+    if besideHalf, strong.onMean >= MetricalLevelCues.doubledRatioBesideHalf * strong.offMean { return phase }
+    // Four bars of eight at least.
+    guard activation.count >= 32, downbeat.count == activation.count,
+          strong.onMean >= MetricalLevelCues.doubledRatioWithBars * strong.offMean else { return nil }
     let bars = BeatCue(downbeat)
     let eight = bars.bestPhase(every: 8), four = bars.bestPhase(every: 4)
-    guard strong.onMean >= MetricalLevelCues.doubledRatioWithBars * strong.offMean,
-          eight.estimate.strength >= MetricalLevelCues.eightOverFour * four.estimate.strength,
-          eight.estimate.firstDownbeat % 2 == strong.estimate.firstDownbeat
-    else { return nil }
-    return strong.estimate.firstDownbeat
+    guard eight.estimate.strength >= MetricalLevelCues.eightOverFour * four.estimate.strength,
+          eight.estimate.firstDownbeat % 2 == phase else { return nil }
+    return phase
 }
 
 /// The stretches of tracked beats (index ranges, in order, covering all of them) between the
@@ -58,13 +61,11 @@ func doubledPhase(_ activation: [Float], downbeat: [Float]) -> Int? {
 func levelStretches(_ frames: [Int]) -> [Range<Int>] {
     let span = 8, n = frames.count
     guard n > 2 * span + 1 else { return [0..<n] }
-    let intervals = (0..<(n - 1)).map { Double(frames[$0 + 1] - frames[$0]) }
-    func median(_ r: Range<Int>) -> Double { intervals[r].sorted()[r.count / 2] }
     // Each run of points past the threshold splits once, in the middle of where the change peaks
     // (medians hold it flat over a few beats).
     var starts: [Int] = [], run: (first: Int, last: Int, change: Double)?
-    for i in span...(intervals.count - span) {
-        let before = median((i - span)..<i), after = median(i..<(i + span))
+    for i in span...(n - 1 - span) {
+        let before = medianInterval(frames[(i - span)...i]), after = medianInterval(frames[i...(i + span)])
         let change = max(before / after, after / before)
         if change >= MetricalLevelCues.levelChange {
             if let r = run, change <= r.change {
@@ -88,10 +89,7 @@ func levelStretches(_ frames: [Int]) -> [Range<Int>] {
 /// level there (a 13% slowdown followed at 1.7 times the old tempo, in its eighths). A real jump
 /// up by half again falls in that range too: the beat activation's alternation tells them apart.
 func runsAtTwiceANeighbour(_ frames: [Int], stretches: [Range<Int>]) -> [Bool] {
-    let periods = stretches.map { r -> Double in
-        let d = zip(frames[r].dropFirst(), frames[r]).map { Double($0 - $1) }.sorted()
-        return d.isEmpty ? 0 : d[d.count / 2]
-    }
+    let periods = stretches.map { medianInterval(frames[$0]) }
     return periods.indices.map { k in
         let p = periods[k]
         return p > 0 && [k - 1, k + 1].contains { j in
@@ -102,15 +100,10 @@ func runsAtTwiceANeighbour(_ frames: [Int], stretches: [Range<Int>]) -> [Bool] {
     }
 }
 
-/// In a stretch tracked at about twice the tempo of the one beside it (`runsAtTwiceANeighbour`),
-/// the phase (0 or 1) of its real beats, where the network fires on that phase
-/// `MetricalLevelCues.doubledRatioBesideHalf` times the other; else nil. The tempo beside it is
-/// the prior that the stretch is in eighths, so some alternation is enough; a click track, whose
-/// every beat fires alike, keeps a real change of tempo.
-func doubledPhaseBesideHalf(_ activation: [Float]) -> Int? {
-    guard activation.count >= 16 else { return nil }
-    let strong = BeatCue(activation).bestPhase(every: 2)
-    return strong.onMean >= MetricalLevelCues.doubledRatioBesideHalf * strong.offMean ? strong.estimate.firstDownbeat : nil
+/// The median interval between consecutive beat frames, 0 for fewer than two.
+private func medianInterval(_ frames: ArraySlice<Int>) -> Double {
+    let d = zip(frames.dropFirst(), frames).map { Double($0 - $1) }.sorted()
+    return d.isEmpty ? 0 : d[d.count / 2]
 }
 
 /// Where the beats found are the eighths of a compound meter, the phase (0..<3) of the dotted-quarter
@@ -120,16 +113,17 @@ func doubledPhaseBesideHalf(_ activation: [Float]) -> Int? {
 /// blues whose downbeat activation fires alike on every dotted quarter, which `compoundPhase`
 /// cannot read). In 3/4 read at its quarters every beat is a beat and the ratio stays near 1.
 func tripledPhase(_ activation: [Float]) -> Int? {
-    strongerPhase(activation, every: 3, ratio: MetricalLevelCues.tripledRatio, minimumBeats: 12)
+    guard activation.count >= 12 else { return nil }
+    let strong = BeatCue(activation).bestPhase(every: 3)
+    return strong.standsOut(by: MetricalLevelCues.tripledRatio) ? strong.estimate.firstDownbeat : nil
 }
 
-/// The phase of every `n`-th beat where the beat activation there is `ratio` times its mean on
-/// the other beats and the difference is significant (`MeterCues.significance`); else nil.
-private func strongerPhase(_ activation: [Float], every n: Int, ratio: Float, minimumBeats: Int) -> Int? {
-    guard activation.count >= minimumBeats else { return nil }
-    let strong = BeatCue(activation).bestPhase(every: n)
-    guard strong.onMean >= ratio * strong.offMean, strong.t > MeterCues.significance else { return nil }
-    return strong.estimate.firstDownbeat
+extension PhaseContrast {
+    /// Whether the phase's mean cue is `ratio` times the other beats' and the difference is
+    /// significant (`MeterCues.significance`).
+    func standsOut(by ratio: Float) -> Bool {
+        onMean >= ratio * offMean && t > MeterCues.significance
+    }
 }
 
 /// The thresholds of the metrical-level tests.

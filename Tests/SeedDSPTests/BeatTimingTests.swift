@@ -45,7 +45,6 @@ final class BeatTimingTests: XCTestCase {
             let ex = OnsetStrengthExtractor(sampleRate: 16000, keepsBands: true)
             x.withUnsafeBufferPointer { ex.push($0) }
             let a = trackBeats(ex.finish(totalSamples: x.count), networks: TestFiles.beatNetworks)
-            print(String(format: "drums at %.0f BPM: tempo %.2f", bpm, a.bpm))
             XCTAssertEqual(a.bpm, bpm, accuracy: bpm * 0.004, "\(bpm) BPM")
             XCTAssertEqual(a.tempoCurve.count, 1, "one steady segment at \(bpm) BPM")
             XCTAssertEqual(a.tempoCurve.first?.bpm ?? 0, bpm, accuracy: bpm * 0.006, "\(bpm) BPM curve")

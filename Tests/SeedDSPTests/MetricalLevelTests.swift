@@ -115,13 +115,18 @@ final class MetricalLevelTests: XCTestCase {
 
         // Beats 1.35 times the eighths between are enough there; beats alike (a click track that
         // jumps up by half again) are not.
+        // Elsewhere the same beats stay (too little contrast alone, and no bars of eight).
         var random = SeededRandom(seed: 14)
         func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 30) -> [Float] {
             (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + 0.03 * Float(random.nextSigned()) }
         }
-        for phase in 0..<2 { XCTAssertEqual(doubledPhaseBesideHalf(alternating(0.81, 0.6, phase: phase)), phase) }
-        XCTAssertNil(doubledPhaseBesideHalf(alternating(0.8, 0.8, phase: 0)))
-        XCTAssertNil(doubledPhaseBesideHalf(alternating(0.81, 0.6, phase: 0, count: 12)))
+        func fours(_ count: Int = 30) -> [Float] { (0..<count).map { $0 % 4 == 0 ? 0.5 : 0.03 } }
+        for phase in 0..<2 {
+            XCTAssertEqual(doubledPhase(alternating(0.81, 0.6, phase: phase), downbeat: fours(), besideHalf: true), phase)
+            XCTAssertNil(doubledPhase(alternating(0.81, 0.6, phase: phase), downbeat: fours()))
+        }
+        XCTAssertNil(doubledPhase(alternating(0.8, 0.8, phase: 0), downbeat: fours(), besideHalf: true))
+        XCTAssertNil(doubledPhase(alternating(0.81, 0.6, phase: 0, count: 12), downbeat: fours(12), besideHalf: true))
     }
 
     func testEveryThirdBeatStandingOutInTheBeatActivationIsACompoundBeat() {

@@ -5,7 +5,7 @@ import SeedTestSupport
 import XCTest
 
 /// The metrical-level checks on rendered music with exact beats (testdata/renders: 20 s of two
-/// beatset excerpts and one of the development split, see testdata/SOURCES.md), end to end through the network and the decoder.
+/// beatset excerpts and two of the development split, see testdata/SOURCES.md), end to end through the network and the decoder.
 /// Each is also run with a `--min-bpm` above the level it should reach, where it must stay put.
 final class MetricalLevelRenderTests: XCTestCase {
     private func track(_ name: String, minBPM: Double? = nil) throws -> (BeatAnalysis, [Double]) {
@@ -40,6 +40,16 @@ final class MetricalLevelRenderTests: XCTestCase {
         let (floor, _) = try track("dev0095_ballad68_42", minBPM: 55)
         XCTAssertFalse(floor.compound)
         XCTAssertEqual(floor.bpm, 125.7, accuracy: 5)
+    }
+
+    func testAGrooveThatSlowsIsNotFollowedInItsEighths() throws {
+        // 102 BPM, then 89 from 10 s, where the network also fires on the eighths and the decoder
+        // follows them (178 BPM): that stretch, at twice the one before, is halved on its own.
+        let (a, truth) = try track("dev0042_funk_jump_102_89")
+        XCTAssertEqual(a.bpm, 89, accuracy: 3.6)
+        XCTAssertGreaterThanOrEqual(BeatMetrics.fMeasure(reference: truth, estimated: a.beats.map(\.time)), 0.9)
+        let late = a.beats.filter { $0.time > 12 }.map(\.time)
+        XCTAssertEqual(60 / zip(late.dropFirst(), late).map { $0 - $1 }.sorted()[late.count / 2], 89, accuracy: 3.6)
     }
 
     func testASlowPieceReadInEighthsIsHalved() throws {
