@@ -752,7 +752,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0):
+def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -807,7 +807,27 @@ def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0):
         for it in items:
             if draw.random() < freepats and (it['cat'] != 'negative' or it['style'] in ('free_melody', 'free_voice')):
                 it['sf2'] = FREEPATS
+    # Mix balance, from a generator of its own too: each part, and each drum of the kit, turned
+    # down by up to `mix` dB, so the networks cannot learn that the loudest part carries the beat
+    # (a kick louder than the snare, a bass louder than an off-beat comp): real mixes and other
+    # soundfonts balance them otherwise.
+    if mix > 0:
+        draw = np.random.default_rng(seed + 3)
+        for it in items:
+            if it['cat'] != 'negative' or it['style'] in ('free_melody', 'free_voice'):
+                it['mix'], it['mix_seed'] = float(mix), int(draw.integers(2 ** 31))
     return items
+
+
+def remix(song, mix, seed):
+    """Turns each channel (CC7) and each drum pitch (its velocities) of `song` down by a random
+    0 to `mix` dB. GM maps volume and velocity to gain as 40 log10(v / 127) dB."""
+    draw = np.random.default_rng(seed)
+    for ch in range(16):
+        song.volumes[ch] = int(max(1, round(song.volumes.get(ch, 100) * 10 ** (-draw.uniform(0, mix) / 40))))
+    drum = {p: 10 ** (-draw.uniform(0, mix) / 40) for p in range(128)}
+    song.notes = [(on, off, ch, p, int(max(1, round(v * drum[p])))) if ch == 9 else (on, off, ch, p, v)
+                  for on, off, ch, p, v in song.notes]
 
 
 def build_group(args):
@@ -842,6 +862,8 @@ def build_group(args):
                     if 0 <= t < EXCERPT:
                         beats.append(round(float(t), 6))
                         downs.append(1 if (k + offset) % bpb == 0 else 0)
+            if song is not None and it.get('mix'):
+                remix(song, it['mix'], it['mix_seed'])
             songs.append(song)
             meta.append((it, rng, beats, downs, bpb))
         rendered = {}
@@ -901,6 +923,8 @@ def main():
                     help='fraction of corpus, ensemble and free-melody excerpts voiced with plucked and struck instruments')
     ap.add_argument('--freepats', type=float, default=0.0,
                     help='fraction of training excerpts rendered by TiMidity++ with FreePats instead of a soundfont')
+    ap.add_argument('--mix', type=float, default=0.0,
+                    help='turn each part and each drum down by a random 0 to MIX dB (mix balance)')
     a = ap.parse_args()
     for tool in ('fluidsynth', 'espeak-ng') + (('timidity',) if a.freepats > 0 else ()):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
@@ -909,7 +933,7 @@ def main():
         sys.exit(f'make_data.py: {FREEPATS} is missing (Debian freepats)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]
