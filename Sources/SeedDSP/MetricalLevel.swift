@@ -61,24 +61,24 @@ func doubledPhase(_ activation: [Float], downbeat: [Float], besideHalf: Bool = f
 func levelStretches(_ frames: [Int]) -> [Range<Int>] {
     let span = 8, n = frames.count
     guard n > 2 * span + 1 else { return [0..<n] }
-    // Each run of points past the threshold splits once, in the middle of where the change peaks
-    // (medians hold it flat over a few beats).
-    var starts: [Int] = [], run: (first: Int, last: Int, change: Double)?
-    for i in span...(n - 1 - span) {
+    // changes[k]: the tempo ratio across beat span + k.
+    let changes = (span...(n - 1 - span)).map { i in
         let before = medianInterval(frames[(i - span)...i]), after = medianInterval(frames[i...(i + span)])
-        let change = max(before / after, after / before)
-        if change >= MetricalLevelCues.levelChange {
-            if let r = run, change <= r.change {
-                if change == r.change, r.last == i - 1 { run!.last = i }
-            } else {
-                run = (i, i, change)
-            }
-        } else if let r = run {
-            starts.append((r.first + r.last) / 2)
-            run = nil
-        }
+        return max(before / after, after / before)
     }
-    if let r = run { starts.append((r.first + r.last) / 2) }
+    // Each run of points past the threshold splits once, in the middle of its first plateau at
+    // the run's peak (medians hold the change flat over a few beats).
+    var starts: [Int] = [], k = 0
+    while k < changes.count {
+        guard changes[k] >= MetricalLevelCues.levelChange else { k += 1; continue }
+        var end = k
+        while end + 1 < changes.count, changes[end + 1] >= MetricalLevelCues.levelChange { end += 1 }
+        let peak = changes[k...end].max()!, first = changes[k...end].firstIndex(of: peak)!
+        var last = first
+        while last < end, changes[last + 1] == peak { last += 1 }
+        starts.append(span + (first + last) / 2)
+        k = end + 1
+    }
     let bounds = [0] + starts + [n]
     return (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
 }

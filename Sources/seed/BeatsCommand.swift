@@ -38,7 +38,7 @@ struct BeatsCommand: ParsableCommand {
     @Option(help: "Print a cut list: segments of 1beat, 4beats, 2bars, ...")
     var cuts: String?
 
-    @Option(name: .customLong("min-bpm"), help: "Slowest tempo considered (default: 55, and 33 for the dotted-quarter beat of 6/8 or 12/8).")
+    @Option(name: .customLong("min-bpm"), help: "Slowest tempo considered (default: \(Int(BeatTrackingOptions().minBPM)), and \(Int(BeatTrackingOptions().minCompoundBPM)) for the dotted-quarter beat of 6/8 or 12/8).")
     var minBPM: Double?
 
     @Option(name: .customLong("max-bpm"), help: "Fastest tempo considered.")

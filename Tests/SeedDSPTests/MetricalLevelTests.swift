@@ -2,6 +2,25 @@
 import SeedTestSupport
 import XCTest
 
+/// Beat activations alternating strong and weak (the stronger on beats of `phase`'s parity), with
+/// seeded noise of `spread`.
+private func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int, spread: Float,
+                         _ random: inout SeededRandom) -> [Float] {
+    (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + spread * Float(random.nextSigned()) }
+}
+
+/// Downbeat activations starting a bar every `n`th tracked beat, from beat `first`.
+private func bars(of n: Int, from first: Int = 0, count: Int = 48) -> [Float] {
+    (0..<count).map { k in k % n == first ? 0.5 : 0.03 }
+}
+
+/// Beat frames from frame 10 on, `count` intervals of each `period` in turn.
+private func frames(_ intervals: [(period: Int, count: Int)]) -> [Int] {
+    var f = [10]
+    for (period, count) in intervals { for _ in 0..<count { f.append(f.last! + period) } }
+    return f
+}
+
 /// The metrical level of tracked beats: eighths of a compound meter grouped into dotted quarters
 /// (from the downbeat or the beat activation), and beats at twice the music's tempo halved, each
 /// only on clear evidence from the networks.
@@ -31,12 +50,9 @@ final class MetricalLevelTests: XCTestCase {
     func testBeatsAtTwiceTheTempoAreHalvedOnlyWhenEveryOtherIsClearlyWeaker() {
         var random = SeededRandom(seed: 11)
         func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 48, spread: Float = 0.1) -> [Float] {
-            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + spread * Float(random.nextSigned()) }
+            SeedDSPTests.alternating(strong, weak, phase: phase, count: count, spread: spread, &random)
         }
-        // Bars of four tracked beats: no evidence either way from the downbeats.
-        func bars(of n: Int, from first: Int = 0, count: Int = 48) -> [Float] {
-            (0..<count).map { k in k % n == first ? 0.5 : 0.03 }
-        }
+        // Bars of four tracked beats (`bars(of: 4)`): no evidence either way from the downbeats.
         // A slow chorale read in eighths: the real beats fire about twice as much.
         for phase in 0..<2 {
             XCTAssertEqual(doubledPhase(alternating(0.65, 0.3, phase: phase), downbeat: bars(of: 4)), phase)
@@ -52,10 +68,7 @@ final class MetricalLevelTests: XCTestCase {
     func testAWeakerAlternationIsHalvedWhereBarsOfEightBackIt() {
         var random = SeededRandom(seed: 13)
         func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 48) -> [Float] {
-            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + 0.05 * Float(random.nextSigned()) }
-        }
-        func bars(of n: Int, from first: Int, count: Int = 48) -> [Float] {
-            (0..<count).map { k in k % n == first ? 0.5 : 0.03 }
+            SeedDSPTests.alternating(strong, weak, phase: phase, count: count, spread: 0.05, &random)
         }
         // A piano ballad read in eighths: its beats fire 1.5 times the eighths between, too little
         // alone, and a bar starts every eighth tracked beat, on the stronger phase.
@@ -73,11 +86,6 @@ final class MetricalLevelTests: XCTestCase {
     }
 
     func testTheLevelIsCheckedInEachStretchBetweenChangesOfLevel() {
-        func frames(_ intervals: [(Int, Int)]) -> [Int] {
-            var f = [10]
-            for (period, count) in intervals { for _ in 0..<count { f.append(f.last! + period) } }
-            return f
-        }
         // A steady piece, and a march stepping up by 1.23 times: one stretch.
         XCTAssertEqual(levelStretches(frames([(59, 40)])), [0..<41])
         XCTAssertEqual(levelStretches(frames([(56, 20), (46, 20)])), [0..<41])
@@ -96,11 +104,6 @@ final class MetricalLevelTests: XCTestCase {
     }
 
     func testAStretchAtTwiceItsNeighboursTempoIsHalvedOnLessEvidence() {
-        func frames(_ intervals: [(Int, Int)]) -> [Int] {
-            var f = [10]
-            for (period, count) in intervals { for _ in 0..<count { f.append(f.last! + period) } }
-            return f
-        }
         // A groove at 59 frames a beat that slows to 67 and is then followed in its eighths (34).
         let slowed = frames([(59, 20), (52, 1), (40, 1), (34, 30)])
         let stretches = levelStretches(slowed)
@@ -118,9 +121,9 @@ final class MetricalLevelTests: XCTestCase {
         // Elsewhere the same beats stay (too little contrast alone, and no bars of eight).
         var random = SeededRandom(seed: 14)
         func alternating(_ strong: Float, _ weak: Float, phase: Int, count: Int = 30) -> [Float] {
-            (0..<count).map { k in ((k + phase) % 2 == 0 ? strong : weak) + 0.03 * Float(random.nextSigned()) }
+            SeedDSPTests.alternating(strong, weak, phase: phase, count: count, spread: 0.03, &random)
         }
-        func fours(_ count: Int = 30) -> [Float] { (0..<count).map { $0 % 4 == 0 ? 0.5 : 0.03 } }
+        func fours(_ count: Int = 30) -> [Float] { bars(of: 4, count: count) }
         for phase in 0..<2 {
             XCTAssertEqual(doubledPhase(alternating(0.81, 0.6, phase: phase), downbeat: fours(), besideHalf: true), phase)
             XCTAssertNil(doubledPhase(alternating(0.81, 0.6, phase: phase), downbeat: fours()))
