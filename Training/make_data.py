@@ -752,7 +752,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0):
+def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowrate=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -816,7 +816,27 @@ def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0):
         for it in items:
             if it['cat'] != 'negative' or it['style'] in ('free_melody', 'free_voice'):
                 it['mix'], it['mix_seed'] = float(mix), int(draw.integers(2 ** 31))
+    # Low sample rates, from a generator of their own: that fraction of the excerpts (non-music
+    # too) is written at 8, 11.025 or 12 kHz, so the features of a telephone or low-rate file
+    # (nothing above its Nyquist once seed resamples it to 16 kHz) are not new to the networks.
+    if lowrate > 0:
+        draw = np.random.default_rng(seed + 4)
+        for it in items:
+            if draw.random() < lowrate:
+                it['rate'] = int(draw.choice(LOW_RATES))
     return items
+
+
+# The rates `--lowrate` writes at: telephone, a quarter of CD rate, and a common low DAC rate.
+LOW_RATES = (8000, 11025, 12000)
+
+
+def at_rate(x, rate):
+    """`x` (at SR) resampled to `rate` (polyphase, Kaiser window): band-limited at its Nyquist."""
+    from fractions import Fraction
+    from scipy.signal import resample_poly
+    q = Fraction(rate, SR)
+    return resample_poly(x, q.numerator, q.denominator).astype(np.float32)
 
 
 def remix(song, mix, seed):
@@ -900,7 +920,10 @@ def build_group(args):
             if len(x) < n:
                 x = np.pad(x, (0, n - len(x)))
             x = augment(rng, np.asarray(x[:n], np.float32), distort=STYLES.get(style, {}).get('distort', False))
-            sf.write(os.path.join(outdir, it['id'] + '.wav'), x, SR, subtype='PCM_16')
+            rate = it.get('rate', SR)
+            if rate != SR:
+                x = np.clip(at_rate(x, rate), -1, 1)
+            sf.write(os.path.join(outdir, it['id'] + '.wav'), x, rate, subtype='PCM_16')
             label = dict(id=it['id'], category=it['cat'], style=style, tempo=it['tempo'], soundfont=os.path.basename(it['sf2']),
                          work=it.get('work', '').split('/corpus/')[-1],
                          voicing=it.get('voicing', ''), beats_per_bar=bpb, beats=beats, downbeat=downs)
@@ -925,6 +948,8 @@ def main():
                     help='fraction of training excerpts rendered by TiMidity++ with FreePats instead of a soundfont')
     ap.add_argument('--mix', type=float, default=0.0,
                     help='turn each part and each drum down by a random 0 to MIX dB (mix balance)')
+    ap.add_argument('--lowrate', type=float, default=0.0,
+                    help='fraction of excerpts written at 8, 11.025 or 12 kHz (low-rate and telephone files)')
     a = ap.parse_args()
     for tool in ('fluidsynth', 'espeak-ng') + (('timidity',) if a.freepats > 0 else ()):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
@@ -933,7 +958,7 @@ def main():
         sys.exit(f'make_data.py: {FREEPATS} is missing (Debian freepats)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix, a.lowrate)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]
