@@ -55,4 +55,20 @@ final class PrepareCLITests: XCTestCase {
         let usage = try SeedBinary.run(["prepare", a, "--jobs", "0"])
         XCTAssertEqual(usage.status, 64)
     }
+
+    /// `-o clip.mp3` is a usage error naming what -o is, and makes no folder called clip.mp3.
+    func testOutputThatLooksLikeAFileIsRefused() throws {
+        let (x, _) = Scenes.build([.hum(seconds: 12, dbfs: -20)], rate: 16000, seed: 5)
+        let a = try TestFiles.write(x, to: dir.appendingPathComponent("take.wav").path, rate: 16000)
+        let named = dir.appendingPathComponent("clip.mp3").path
+        let r = try SeedBinary.run(["prepare", a, "-o", named, "--best", "8s"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("-o is the folder") && r.stderr.contains("clip.mp3"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: named))
+        // A folder whose name has a dot still works, and so does one that exists.
+        let folder = dir.appendingPathComponent("clips.v2").path
+        let ok = try SeedBinary.run(["prepare", a, "-o", folder, "--best", "8s", "--quiet"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(TestFiles.listing(URL(fileURLWithPath: folder)).sorted(), ["take.seed.json", "take.seed.mp3"])
+    }
 }

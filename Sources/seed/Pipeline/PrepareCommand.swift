@@ -46,7 +46,14 @@ struct PrepareCommand: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one audio file") }
         if !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64") }
+        // `-o clip.mp3` would otherwise make a folder of that name: say what -o is instead.
+        if let o = output, !isDirectory(o), Self.fileExtensions.contains(URL(fileURLWithPath: o).pathExtension.lowercased()) {
+            throw ValidationError("-o is the folder for NAME.seed.mp3 and NAME.seed.json; \(o) looks like a file name (give a folder, e.g. -o clips/)")
+        }
     }
+
+    /// Extensions that make an -o path a file name rather than a folder.
+    static let fileExtensions: Set<String> = ["mp3", "wav", "flac", "ogg", "oga", "opus", "m4a", "aac", "aiff", "aif", "json"]
 
     @OptionGroup var damage: DamageOptions
 
