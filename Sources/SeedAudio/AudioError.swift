@@ -3,6 +3,8 @@ import Foundation
 /// Errors from reading, writing and converting audio; each carries a one-line message for the user.
 public enum AudioError: Error, Equatable, CustomStringConvertible {
     case fileNotFound(String)
+    /// A folder given where an audio file was expected.
+    case isFolder(String)
     case emptyFile(String)
     case unreadable(String, reason: String)
     case unsupportedFormat(String, detail: String)
@@ -28,6 +30,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .fileNotFound(let p): return "\(p): no such file"
+        case .isFolder(let p): return "\(p) is a folder, not an audio file"
         case .emptyFile(let p): return "\(p): the file is empty (0 bytes)"
         case .unreadable(let p, let r): return "\(p): cannot read audio: \(r)"
         case .unsupportedFormat(let p, let d): return "\(p): \(d)"

@@ -9,9 +9,8 @@ public enum AudioOpener {
 
     public static func open(_ path: String) throws -> AudioSource {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
-            throw AudioError.fileNotFound(path)
-        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw AudioError.fileNotFound(path) }
+        guard !isDir.boolValue else { throw AudioError.isFolder(path) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
         if size == 0 { throw AudioError.emptyFile(path) }
         guard FileManager.default.isReadableFile(atPath: path) else {

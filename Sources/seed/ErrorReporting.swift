@@ -11,7 +11,7 @@ enum ErrorReporting {
         switch error {
         case let e as AudioError:
             switch e {
-            case .fileNotFound: return 66
+            case .fileNotFound, .isFolder: return 66
             case .emptyFile, .unreadable, .unsupportedFormat, .truncated, .damaged, .notAudio, .nonFiniteSamples,
                  .unsupportedSampleRate, .unsupportedChannelCount, .decoderFailed, .tooQuiet: return 65
             case .doesNotFit: return 67

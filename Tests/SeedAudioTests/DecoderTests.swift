@@ -20,7 +20,7 @@ final class DecoderTests: XCTestCase {
         } else { XCTFail("truncated") }
         if case .notAudio = openError(s("not_audio.wav")) {} else { XCTFail("not audio") }
         if case .fileNotFound = openError(s("no_such_file.wav")) {} else { XCTFail("missing") }
-        if case .fileNotFound = openError(dir.path) {} else { XCTFail("a folder is not a file") }
+        if case .isFolder = openError(dir.path) {} else { XCTFail("a folder is not a file") }
     }
 
     func testNaNAndInfAreReportedWithTheirTime() throws {

@@ -44,6 +44,10 @@ final class CLITests: XCTestCase {
             assertFails(try SeedBinary.run(["resample", fixture(name), "--rate", "48k", "-o", dir.appendingPathComponent("r.wav").path]),
                         code: code, mentioning: words)
         }
+        // A folder where a file belongs says so, rather than "no such file".
+        for command in [["info"], ["beats"], ["trim", "--best", "10s"]] {
+            assertFails(try SeedBinary.run(command + [dir.path]), code: 66, mentioning: "is a folder, not an audio file")
+        }
         XCTAssertEqual(TestFiles.listing(dir), [], "no partial or temporary output")
     }
 
