@@ -752,7 +752,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowrate=0.0):
+def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowrate=0.0, vocal=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -824,7 +824,27 @@ def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowr
         for it in items:
             if draw.random() < lowrate:
                 it['rate'] = int(draw.choice(LOW_RATES))
+    # A spoken voice over that fraction of the music, from a generator of its own: real songs carry
+    # a lead vocal whose syllables do not mark the beat, which the renders never have; the beat
+    # labels stay the music's.
+    if vocal > 0:
+        draw = np.random.default_rng(seed + 5)
+        for it in items:
+            if it['cat'] != 'negative' and draw.random() < vocal:
+                it['vocal_db'], it['vocal_seed'] = float(draw.uniform(*VOCAL_DB)), int(draw.integers(2 ** 31))
     return items
+
+
+# The spoken voice's level against the music's (RMS, dB) with `--vocal`: from a voice under the
+# band to one as loud as it, as lead vocals are mixed.
+VOCAL_DB = (-15.0, 0.0)
+
+
+def with_voice(x, it, tmp):
+    """`x` with espeak-ng speech mixed in at `it['vocal_db']` dB against its RMS (`--vocal`)."""
+    voice = speech(np.random.default_rng(it['vocal_seed']), EXCERPT, tmp)[:len(x)]
+    gain = np.sqrt(np.mean(x ** 2) / max(np.mean(voice ** 2), 1e-12)) * 10 ** (it['vocal_db'] / 20)
+    return (x + gain * voice).astype(np.float32)
 
 
 # The rates `--lowrate` writes at: telephone, a quarter of CD rate, and a common low DAC rate.
@@ -919,6 +939,8 @@ def build_group(args):
                 x = colored_noise(rng, n, 'pink') * 1e-3
             if len(x) < n:
                 x = np.pad(x, (0, n - len(x)))
+            if it.get('vocal_seed') is not None:
+                x = with_voice(np.asarray(x[:n], np.float32), it, tmp)
             x = augment(rng, np.asarray(x[:n], np.float32), distort=STYLES.get(style, {}).get('distort', False))
             rate = it.get('rate', SR)
             if rate != SR:
@@ -950,6 +972,8 @@ def main():
                     help='turn each part and each drum down by a random 0 to MIX dB (mix balance)')
     ap.add_argument('--lowrate', type=float, default=0.0,
                     help='fraction of excerpts written at 8, 11.025 or 12 kHz (low-rate and telephone files)')
+    ap.add_argument('--vocal', type=float, default=0.0,
+                    help='fraction of music excerpts with a spoken voice mixed over them (a lead vocal off the grid)')
     a = ap.parse_args()
     for tool in ('fluidsynth', 'espeak-ng') + (('timidity',) if a.freepats > 0 else ()):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
@@ -958,7 +982,7 @@ def main():
         sys.exit(f'make_data.py: {FREEPATS} is missing (Debian freepats)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix, a.lowrate)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix, a.lowrate, a.vocal)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]
