@@ -101,6 +101,9 @@ public struct TrimSummary: Sendable, Codable {
     public var runnersUp: [TrimWindow]
     /// What the content looked like: share of the sounding part that is pitched and sustained.
     public var melodicShare: Double?
+    /// The same share in the best gap-cut window (best-window mode), which decides `kind` and is
+    /// the figure the reason quotes.
+    public var windowMelodicShare: Double?
     public var fadeSeconds: Double
     /// Why the window is where it is, in words.
     public var reason: String
@@ -177,6 +180,7 @@ extension TrimJob {
         let title = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
         var summary = TrimSummary(input: input, output: output, mode: describeMode(), inputSeconds: analysis.seconds,
                                   window: choice.window, runnersUp: choice.runnersUp, melodicShare: choice.melodicShare,
+                                  windowMelodicShare: choice.windowMelodicShare,
                                   fadeSeconds: fadeSeconds, reason: choice.reason, note: choice.note,
                                   kind: choice.kind, material: choice.material, barAligned: choice.barAligned, bpm: choice.beats?.bpm,
                                   beatsPerBar: choice.beats?.beatsPerBar, meter: choice.beats?.meter, bytes: 0)
@@ -248,6 +252,7 @@ extension TrimJob {
         var window: TrimWindow
         var runnersUp: [TrimWindow] = []
         var melodicShare: Double?
+        var windowMelodicShare: Double?
         var reason: String
         var note: String?
         var barAligned: Bool?
@@ -372,6 +377,7 @@ extension TrimJob {
                 (share > 0.35 ? "the most musical stretch (pitched, loud, recurring)" : "the loudest, most repeated stretch")
             let describedKind = String(format: "%@ (melodic share %.2f)", kind == .soloVoice ? "a solo voice" : "music", stretchShare)
             return Choice(window: w, runnersUp: picks.dropFirst().map { inSeconds($0, onBars: false) }, melodicShare: share,
+                          windowMelodicShare: Double(stretchShare),
                           reason: "\(describedKind): \(content); \(cuts)", barAligned: barAligned,
                           beats: beats, kind: kind,
                           material: MaterialShares(musical, window: w, hop: hop))

@@ -37,6 +37,10 @@ final class BestWindowTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(iou, 0.9, "\(name): chose \(chosen), melody \(melody[0])")
             XCTAssertLessThanOrEqual(s.window.duration, 30.0001, name)
             XCTAssertGreaterThan(s.melodicShare ?? 0, 0.3, name)
+            // The kind and the reason go by the window's own share, and --json carries it.
+            let share = try XCTUnwrap(s.windowMelodicShare, name)
+            XCTAssertEqual(s.kind == .soloVoice, share >= Double(TakeKind.soloShare), name)
+            XCTAssertTrue(s.reason.contains(String(format: "melodic share %.2f", share)), "\(name): \(s.reason)")
             // What was written is that window.
             let (y, info) = try TestFiles.read(s.output)
             XCTAssertEqual(Double(y.count) / Double(info.sampleRate), s.window.duration, accuracy: 0.001, name)
