@@ -939,9 +939,10 @@ def build_group(args):
                 x = colored_noise(rng, n, 'pink') * 1e-3
             if len(x) < n:
                 x = np.pad(x, (0, n - len(x)))
+            x = np.asarray(x[:n], np.float32)
             if it.get('vocal_seed') is not None:
-                x = with_voice(np.asarray(x[:n], np.float32), it, tmp)
-            x = augment(rng, np.asarray(x[:n], np.float32), distort=STYLES.get(style, {}).get('distort', False))
+                x = with_voice(x, it, tmp)
+            x = augment(rng, x, distort=STYLES.get(style, {}).get('distort', False))
             rate = it.get('rate', SR)
             if rate != SR:
                 x = np.clip(at_rate(x, rate), -1, 1)

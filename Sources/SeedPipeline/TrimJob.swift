@@ -101,8 +101,8 @@ public struct TrimSummary: Sendable, Codable {
     public var runnersUp: [TrimWindow]
     /// What the content looked like: share of the sounding part that is pitched and sustained.
     public var melodicShare: Double?
-    /// The same share in the best gap-cut window (best-window mode), which decides `kind` and is
-    /// the figure the reason quotes.
+    /// The same share in the best gap-cut window, which decides `kind` and is the figure the reason
+    /// quotes (best-window mode; nil where the whole input is kept).
     public var windowMelodicShare: Double?
     public var fadeSeconds: Double
     /// Why the window is where it is, in words.

@@ -173,6 +173,7 @@ final class BestWindowTests: XCTestCase {
         print(String(format: "song after speech: %@ %.2f-%.2f, inside %.3f; %@", s.kind?.rawValue ?? "-",
                      s.window.start, s.window.end, insideShare(s, melody), s.reason))
         XCTAssertEqual(s.kind, .music)
+        XCTAssertLessThan(try XCTUnwrap(s.windowMelodicShare), Double(TakeKind.soloShare), "the share that made it music")
         XCTAssertGreaterThanOrEqual(insideShare(s, melody), 0.97, "\(s.window) against \(melody)")
         XCTAssertGreaterThanOrEqual(s.material?.start ?? 0, 0.9)
         XCTAssertGreaterThanOrEqual(s.material?.end ?? 0, 0.9)

@@ -9,12 +9,8 @@ import XCTest
 /// Each is also run with a `--min-bpm` above the level it should reach, where it must stay put.
 final class MetricalLevelRenderTests: XCTestCase {
     private func track(_ name: String, minBPM: Double? = nil) throws -> (BeatAnalysis, [Double]) {
-        let source = try AudioOpener.open(TestFiles.testdata("renders/\(name).ogg"))
-        defer { source.close() }
-        let a = try analyzeBeats(source, options: BeatTrackingOptions(minBPM: minBPM, maxBPM: 215))
-        let text = try String(contentsOfFile: TestFiles.testdata("renders/\(name).beats"), encoding: .utf8)
-        let truth = text.split(whereSeparator: \.isNewline).compactMap { Double($0.split(separator: "\t")[0]) }
-        return (a, truth)
+        let r = try TrackedRender(name, options: BeatTrackingOptions(minBPM: minBPM, maxBPM: 215))
+        return (r.analysis, r.beats)
     }
 
     func testA128BluesIsTrackedOnItsDottedQuarters() throws {

@@ -52,8 +52,8 @@ struct PrepareCommand: ParsableCommand {
         }
     }
 
-    /// Extensions that make an -o path a file name rather than a folder.
-    static let fileExtensions: Set<String> = ["mp3", "wav", "flac", "ogg", "oga", "opus", "m4a", "aac", "aiff", "aif", "json"]
+    /// Extensions that make an -o path a file name rather than a folder: the audio seed reads, and the sidecar's.
+    static let fileExtensions = Set(AudioOpener.sndfileExtensions).union(AudioOpener.ffmpegExtensions).union(["json"])
 
     @OptionGroup var damage: DamageOptions
 
