@@ -163,14 +163,20 @@ public final class BeatActivationStream {
     private var inputBase = 0
     private var received = 0
     private var emitted = 0
+    private var level: AnalysisLevel
+    /// The gain the features are read at (`AnalysisLevel`), fixed when the networks first run: from
+    /// the whole input where it fits one chunk, else from its first chunk and context (2 minutes
+    /// and more). Nil until then; the features are rescaled in place from then on.
+    public private(set) var gain: Float?
 
-    /// Networks must read the same features.
-    public init(networks: [BeatActivationNetwork], chunk: Int = 12_000) {
+    /// Networks must read the same features; `fps` is their frame rate (for the level's blocks).
+    public init(networks: [BeatActivationNetwork], chunk: Int = 12_000, fps: Double = 100) {
         precondition(!networks.isEmpty && networks.allSatisfy { $0.features == networks[0].features })
         self.networks = networks
         self.chunk = chunk
         features = networks[0].features
         receptiveField = networks.map(\.receptiveField).max()!
+        level = AnalysisLevel(fps: fps)
         // What a chunk needs plus a block read's worth, so appending never doubles the buffer.
         input.reserveCapacity((chunk + 2 * receptiveField + 2048) * features)
     }
@@ -179,11 +185,15 @@ public final class BeatActivationStream {
     /// strongest single network's beat activation (whether any of them hears a beat there).
     public static let outputsPerFrame = 3
 
-    /// Adds feature frames (frame-major) and returns the activations of the frames that are now
+    /// Adds feature frames (frame-major) and their input's mean squares (`OnsetTrack.energy`; none:
+    /// the features are read as they are) and returns the activations of the frames that are now
     /// final: mean beat, mean downbeat and strongest beat, interleaved.
-    public func push(_ bands: [Float]) -> [Float] {
+    public func push(_ bands: [Float], energy: [Float] = []) -> [Float] {
+        if gain == nil { level.add(energy) }
+        let first = received
         input.append(contentsOf: bands)
         received += bands.count / features
+        if let gain, gain != 1 { rescale(from: first, gain: gain) }
         var out: [Float] = []
         while received >= emitted + chunk + receptiveField {
             out += run(to: emitted + chunk, inputTo: emitted + chunk + receptiveField)
@@ -200,6 +210,12 @@ public final class BeatActivationStream {
     private func run(to end: Int, inputTo: Int) -> [Float] {
         let f = features
         let from = max(0, emitted - receptiveField)
+        if gain == nil {
+            let g = level.gain
+            gain = g
+            // Nothing has been dropped yet: every frame so far is read at the gain.
+            if g != 1 { rescale(from: inputBase, gain: g) }
+        }
         let result = input.withUnsafeBufferPointer { p -> [Float] in
             let slice = UnsafeBufferPointer(rebasing: p[((from - inputBase) * f)..<((inputTo - inputBase) * f)])
             let frames = inputTo - from
@@ -219,11 +235,31 @@ public final class BeatActivationStream {
         }
         let out = Array(result[(Self.outputsPerFrame * (emitted - from))..<(Self.outputsPerFrame * (end - from))])
         emitted = end
-        let keepFrom = max(0, emitted - receptiveField)
+        // One frame more than the next run reads: the next pushed frame's differences are taken
+        // against it when the features are rescaled.
+        let keepFrom = max(0, emitted - receptiveField - 1)
         if keepFrom > inputBase {
             input.removeFirst((keepFrom - inputBase) * f)
             inputBase = keepFrom
         }
         return out
+    }
+
+    /// Reads the frames from `first` on at `gain`, in place. Their differences are taken against the
+    /// frame before, which is held (a run keeps one frame more than the next run reads) and read
+    /// at the gain already; at the input's start, against the extractor's zeros.
+    private func rescale(from first: Int, gain: Float) {
+        let f = features, bands = features / 2
+        precondition(first == 0 || first > inputBase)
+        input.withUnsafeMutableBufferPointer { p in
+            let rows = UnsafeMutableBufferPointer(rebasing: p[((first - inputBase) * f)...])
+            guard first > 0 else {
+                rescaleBandFeatures(rows, frames: received - first, bands: bands, gain: gain, previous: nil)
+                return
+            }
+            let before = (first - 1 - inputBase) * f
+            rescaleBandFeatures(rows, frames: received - first, bands: bands, gain: gain,
+                                previous: UnsafeBufferPointer(rebasing: p[before..<(before + bands)]))
+        }
     }
 }

@@ -69,7 +69,7 @@ public final class BeatTracker {
     public init(fps: Double, networks: [BeatActivationNetwork], options: BeatTrackingOptions = BeatTrackingOptions()) {
         self.fps = fps
         self.options = options
-        stream = BeatActivationStream(networks: networks)
+        stream = BeatActivationStream(networks: networks, fps: fps)
         let range = tempoPeriodRange(fps: fps, minBPM: options.minBPM, maxBPM: options.maxBPM)
         periods = range.periods
         autocorrelation = OnsetAutocorrelation(maxLag: range.maxLag)
@@ -89,9 +89,29 @@ public final class BeatTracker {
             }
             bandCount = width / 2
             let count = frames.bands.count / width
+            let first = bandFrames.count
             for f in 0..<count { bandFrames += frames.bands[(f * width)..<(f * width + bandCount)] }
+            if let gain = stream.gain, gain != 1 { rescaleBands(from: first) }
         }
-        append(stream.push(frames.bands))
+        let activation = stream.push(frames.bands, energy: frames.energy)
+        rescaleBandsOnceTheGainIsSet()
+        append(activation)
+    }
+
+    /// Whether `bandFrames` are read at the stream's gain yet (they arrive before it is set).
+    private var bandsRescaled = false
+
+    /// Once the activation stream has set its gain, the log bands held so far are read at it too,
+    /// so the spectral change at each beat is that of the same input the networks heard.
+    private func rescaleBandsOnceTheGainIsSet() {
+        guard !bandsRescaled, let gain = stream.gain else { return }
+        bandsRescaled = true
+        if gain != 1 { rescaleBands(from: 0) }
+    }
+
+    private func rescaleBands(from first: Int) {
+        let gain = stream.gain ?? 1
+        bandFrames.withUnsafeMutableBufferPointer { rescaleLogBands(UnsafeMutableBufferPointer(rebasing: $0[first...]), gain: gain) }
     }
 
     private func append(_ activation: [Float]) {
@@ -110,7 +130,9 @@ public final class BeatTracker {
 
     /// Decodes what is left and returns the analysis.
     public func finish() -> BeatAnalysis {
-        append(stream.finish())
+        let activation = stream.finish()
+        rescaleBandsOnceTheGainIsSet()
+        append(activation)
         let none = BeatAnalysis(bpm: 0, confidence: 0, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
         let n = received
         guard n > Int(4 * fps) else { return none }

@@ -10,10 +10,11 @@ struct TrackedRender {
     var beats: [Double]
     var downbeats: [Double]
 
-    init(_ name: String, options: BeatTrackingOptions = BeatTrackingOptions()) throws {
+    /// The render `db` decibels louder (or quieter) than it is.
+    init(_ name: String, options: BeatTrackingOptions = BeatTrackingOptions(), db: Double = 0) throws {
         let source = try AudioOpener.open(TestFiles.testdata("renders/\(name).ogg"))
         defer { source.close() }
-        analysis = try analyzeBeats(source, options: options)
+        analysis = try analyzeBeats(db == 0 ? source : GainedSource(source, db: db), options: options)
         let text = try String(contentsOfFile: TestFiles.testdata("renders/\(name).beats"), encoding: .utf8)
         let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t") }
         beats = rows.compactMap { Double($0[0]) }
