@@ -14,8 +14,9 @@ public struct OnsetTrack: Sendable {
     /// band's positive SuperFlux difference, `bandFeatureCount` values in all, flattened. The
     /// learned beat activation's input (`BeatActivationNetwork`).
     public var bands: [Float] = []
-    /// Mean square of the input samples of each frame's hop (the hop around the frame's centre,
-    /// so each sample counts once): the level the beat networks' gain is set from (`AnalysisLevel`).
+    /// Per frame, when the extractor keeps the band features: the mean square of the input samples
+    /// of its hop (the hop around the frame's centre, so each sample counts once), the level the
+    /// beat networks' gain is set from (`AnalysisLevel`).
     public var energy: [Float] = []
 
     public init(fps: Double) { self.fps = fps }
@@ -152,14 +153,16 @@ public final class OnsetStrengthExtractor {
 
     private func step() {
         let length = frameLength
-        var power: Float = 0
         pending.withUnsafeBufferPointer { p in
             let src = p.baseAddress! + start
             for i in 0..<length { frame[i] = src[i] * win[i] }
-            let centre = src + (length - hop) / 2
-            for i in 0..<hop { power += centre[i] * centre[i] }
+            if keepsBands {
+                let centre = src + (length - hop) / 2
+                var power: Float = 0
+                for i in 0..<hop { power += centre[i] * centre[i] }
+                track.energy.append(power / Float(hop))
+            }
         }
-        track.energy.append(power / Float(hop))
         fft.forward(frame, real: re, imag: im)
         for k in 0..<bins { mag[k] = (re[k] * re[k] + im[k] * im[k]).squareRoot() }
         // Filterbank and log compression.
