@@ -14,7 +14,9 @@ import Foundation
 /// The level is gated as in ITU-R BS.1770-4 (400 ms blocks, here not overlapping; an absolute gate at -70 dBFS and a
 /// relative gate 10 dB under the mean of the blocks above it; without the K-weighting filter), so
 /// silence before and after a take does not count. Inputs within `targetRange` keep their level
-/// (gain 1, the features untouched); others are brought to its nearer end.
+/// (gain 1, the features untouched); others are brought to its nearer end. Not libebur128's
+/// loudness (`LoudnessMeter`): that is K-weighted LUFS, while training set the plain RMS, and
+/// SeedDSP stays free of I/O libraries.
 public struct AnalysisLevel: Sendable {
     /// The gated RMS levels, in dBFS, left as they are. The top is the 95th percentile of the
     /// development split's levels (-15.9 dBFS): louder is seldom in the training data, and there
@@ -99,12 +101,6 @@ public func rescaleBandFeatures(_ features: UnsafeMutableBufferPointer<Float>, f
             features[row + bands + b] = max(0, features[row + b] - widened)
         }
     }
-}
-
-/// Log band magnitudes log(1 + x) (the first half of each frame's band features) as they would
-/// be for the input scaled by `gain`, in place.
-public func rescaleLogBands(_ values: UnsafeMutableBufferPointer<Float>, gain: Float) {
-    for i in values.indices { values[i] = rescaledLogBand(values[i], gain: gain) }
 }
 
 /// log(1 + gain·(eᵛ - 1)), written as v + log(gain + (1 - gain)·e⁻ᵛ): one exp and one log, cheaper

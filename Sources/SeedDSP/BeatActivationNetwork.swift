@@ -168,6 +168,7 @@ public final class BeatActivationStream {
     /// the whole input where it fits one chunk, else from its first chunk and context (2 minutes
     /// and more). Nil until then; the features are rescaled in place from then on.
     public private(set) var gain: Float?
+    private var logBands: [Float] = []    // of the frames returned, until taken
 
     /// Networks must read the same features; `fps` is their frame rate (for the level's blocks).
     public init(networks: [BeatActivationNetwork], chunk: Int = 12_000, fps: Double = 100) {
@@ -199,6 +200,14 @@ public final class BeatActivationStream {
             out += run(to: emitted + chunk, inputTo: emitted + chunk + receptiveField)
         }
         return out
+    }
+
+    /// The log band magnitudes (the first half of each frame's features, read at `gain`, as the
+    /// networks read them) of the frames whose activations were returned since the last call.
+    public func takeLogBands() -> [Float] {
+        var taken: [Float] = []
+        swap(&taken, &logBands)
+        return taken
     }
 
     /// The activations of the frames not yet returned.
@@ -234,6 +243,12 @@ public final class BeatActivationStream {
             return out
         }
         let out = Array(result[(Self.outputsPerFrame * (emitted - from))..<(Self.outputsPerFrame * (end - from))])
+        let bands = f / 2
+        logBands.reserveCapacity(logBands.count + (end - emitted) * bands)
+        for t in emitted..<end {
+            let row = (t - inputBase) * f
+            logBands += input[row..<(row + bands)]
+        }
         emitted = end
         // One frame more than the next run reads: the next pushed frame's differences are taken
         // against it when the features are rescaled.

@@ -35,11 +35,11 @@ public final class BeatTracker {
     private var beatActivation: [Float] = [], downbeatActivation: [Float] = []
     /// The strongest single network's beat activation, for whether a beat is heard at all.
     private var presence: [Float] = []
-    /// Log band magnitudes (the first half of each frame's band features) from `bandBase` on,
-    /// `bandCount` per frame: for the spectral change at each beat.
+    /// Log band magnitudes (the first half of each frame's band features, as the networks read
+    /// them) from `bandBase` on, `bandCount` per frame: for the spectral change at each beat.
     private var bandFrames: [Float] = []
     private var bandBase = 0
-    private var bandCount = 0
+    private let bandCount: Int
     private var received: Int { base + beatActivation.count }
     /// Activation frames held now: at most two chunks less their overlap and ±30 ms,
     /// whatever the input's length.
@@ -76,45 +76,20 @@ public final class BeatTracker {
         chunk = Int(options.chunkSeconds * fps)
         overlap = Int(options.overlapSeconds * fps)
         reach = max(1, Int(0.03 * fps))
+        bandCount = networks[0].features / 2
+        // Bands are held with their activations and a second longer; the stream returns a whole
+        // chunk at once, so about three chunks at most, reserved once so appending never copies.
+        bandFrames.reserveCapacity((3 * chunk + 4096) * bandCount)
     }
 
     /// Adds the next onset frames (`OnsetStrengthExtractor.takeFrames()`), with their band features.
     public func push(_ frames: OnsetTrack) {
-        let width = frames.count > 0 ? frames.bands.count / frames.count : 0
-        if width > 0 {
-            if bandCount == 0 {
-                // Bands arrive up to a network chunk ahead of their activations, and go with them:
-                // about three chunks at most, reserved once so appending never copies the buffer.
-                bandFrames.reserveCapacity((3 * chunk + 4096) * width / 2)
-            }
-            bandCount = width / 2
-            let count = frames.bands.count / width
-            let first = bandFrames.count
-            for f in 0..<count { bandFrames += frames.bands[(f * width)..<(f * width + bandCount)] }
-            if let gain = stream.gain, gain != 1 { rescaleBands(from: first) }
-        }
-        let activation = stream.push(frames.bands, energy: frames.energy)
-        rescaleBandsOnceTheGainIsSet()
-        append(activation)
-    }
-
-    /// Whether `bandFrames` are read at the stream's gain yet (they arrive before it is set).
-    private var bandsRescaled = false
-
-    /// Once the activation stream has set its gain, the log bands held so far are read at it too,
-    /// so the spectral change at each beat is that of the same input the networks heard.
-    private func rescaleBandsOnceTheGainIsSet() {
-        guard !bandsRescaled, let gain = stream.gain else { return }
-        bandsRescaled = true
-        if gain != 1 { rescaleBands(from: 0) }
-    }
-
-    private func rescaleBands(from first: Int) {
-        let gain = stream.gain ?? 1
-        bandFrames.withUnsafeMutableBufferPointer { rescaleLogBands(UnsafeMutableBufferPointer(rebasing: $0[first...]), gain: gain) }
+        append(stream.push(frames.bands, energy: frames.energy))
     }
 
     private func append(_ activation: [Float]) {
+        // The log bands come with their activations, read at the level the networks heard.
+        bandFrames += stream.takeLogBands()
         for i in stride(from: 0, to: activation.count, by: BeatActivationStream.outputsPerFrame) {
             beatActivation.append(min(1, max(0, activation[i])))
             downbeatActivation.append(min(1, max(0, activation[i + 1])))
@@ -130,9 +105,7 @@ public final class BeatTracker {
 
     /// Decodes what is left and returns the analysis.
     public func finish() -> BeatAnalysis {
-        let activation = stream.finish()
-        rescaleBandsOnceTheGainIsSet()
-        append(activation)
+        append(stream.finish())
         let none = BeatAnalysis(bpm: 0, confidence: 0, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
         let n = received
         guard n > Int(4 * fps) else { return none }
@@ -245,8 +218,8 @@ public final class BeatTracker {
     /// Davies & Plumbley 2006), which tells bar 1 from bar 3 where the downbeat activation
     /// fires on both.
     private func spectralChange(from start: Int, to end: Int) -> Float {
-        let lo = max(start, bandBase), hi = min(end, bandBase + bandFrames.count / max(1, bandCount))
-        guard bandCount > 0, hi > lo else { return 0 }
+        let lo = max(start, bandBase), hi = min(end, bandBase + bandFrames.count / bandCount)
+        guard hi > lo else { return 0 }
         // Two buffers, swapped each beat: the interval just measured becomes the one before.
         let hadInterval = lastInterval.count == bandCount
         if interval.count != bandCount { interval = [Float](repeating: 0, count: bandCount) }
@@ -275,7 +248,7 @@ public final class BeatTracker {
         presence.removeFirst(count)
         base = frame
         // Bands go with the activations, less a second before them for the interval in progress.
-        let bandDrop = min(bandFrames.count / max(1, bandCount), frame - Int(fps) - bandBase)
+        let bandDrop = min(bandFrames.count / bandCount, frame - Int(fps) - bandBase)
         if bandDrop > 0 {
             bandFrames.removeFirst(bandDrop * bandCount)
             bandBase += bandDrop

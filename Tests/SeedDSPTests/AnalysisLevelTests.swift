@@ -73,13 +73,15 @@ final class AnalysisLevelTests: XCTestCase {
         let x = pattern.render(rate: rate).samples.map { $0 * 0.003 }   // about -50 dBFS
         let track = frames(x)
         let stream = BeatActivationStream(networks: [net], chunk: 500, fps: track.fps)
-        var streamed: [Float] = []
+        var streamed: [Float] = [], logBands: [Float] = []
         let width = net.features
         for start in stride(from: 0, to: track.count, by: 333) {
             let end = min(track.count, start + 333)
             streamed += stream.push(Array(track.bands[(start * width)..<(end * width)]), energy: Array(track.energy[start..<end]))
+            logBands += stream.takeLogBands()
         }
         streamed += stream.finish()
+        logBands += stream.takeLogBands()
         let gain = try XCTUnwrap(stream.gain)
         XCTAssertGreaterThan(gain, 10)
         // One run over the features of the input scaled by that gain.
@@ -92,6 +94,15 @@ final class AnalysisLevelTests: XCTestCase {
             worst = max(worst, abs(streamed[n * t] - whole[2 * t]), abs(streamed[n * t + 1] - whole[2 * t + 1]))
         }
         XCTAssertLessThan(worst, 1e-3)
+        // The log bands handed back with the activations (for the tracker's spectral change) are
+        // those of the scaled input too, frame for frame.
+        let bands = width / 2
+        XCTAssertEqual(logBands.count, scaled.count * bands)
+        var worstBand: Float = 0
+        for t in 0..<min(logBands.count / bands, scaled.count) {
+            for b in 0..<bands { worstBand = max(worstBand, abs(logBands[t * bands + b] - scaled.bands[t * width + b])) }
+        }
+        XCTAssertLessThan(worstBand, 2e-3)
         // And it fires on this music at that level.
         XCTAssertGreaterThan(stride(from: 0, to: streamed.count, by: n).map { streamed[$0] }.max() ?? 0, 0.5)
     }
