@@ -8,6 +8,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "seed-bench", dependencies: [
             .product(name: "SeedAudio", package: "seed"),
+            .product(name: "SeedDSP", package: "seed"),
             .product(name: "SeedPipeline", package: "seed"),
         ]),
     ],

@@ -752,7 +752,7 @@ def augment(rng, x, distort=False):
 # Plan and build.
 # ---------------------------------------------------------------------------------------------
 
-def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowrate=0.0, vocal=0.0):
+def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowrate=0.0, vocal=0.0, master=0.0):
     rng = np.random.default_rng(seed)
     styles = [s for s in STYLES if (s in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
     ens = [e for e in ENSEMBLES if (e in VALID_ONLY) == (split == 'valid') or split == 'valid' and rng.random() < 0.7]
@@ -832,7 +832,36 @@ def plan(split, count, seed, only=None, plucked=0.0, freepats=0.0, mix=0.0, lowr
         for it in items:
             if it['cat'] != 'negative' and draw.random() < vocal:
                 it['vocal_db'], it['vocal_seed'] = float(draw.uniform(*VOCAL_DB)), int(draw.integers(2 ** 31))
+    # Mastering, from a generator of its own: that fraction of the excerpts (non-music too) is
+    # bus-compressed and brick-wall limited at a loud level, as released songs, other generators'
+    # renders and processed voice recordings reach seed; the peak turn-down alone leaves such
+    # levels and crest factors out of the data.
+    if master > 0:
+        draw = np.random.default_rng(seed + 6)
+        for it in items:
+            if draw.random() < master:
+                it['master_seed'] = int(draw.integers(2 ** 31))
     return items
+
+
+# The RMS levels (dBFS) `--master` pushes an excerpt to before its limiter: from a gentle master
+# to a loud one (the limiter then takes off up to several dB).
+MASTER_DB = (-16.0, -6.0)
+
+
+def mastered(x, seed):
+    """`x` through a mastering chain (`--master`): a bus compressor, gain to a loud RMS level and a
+    brick-wall limiter, clipped at full scale."""
+    import pedalboard as pb
+    draw = np.random.default_rng(seed)
+    y = x * (10 ** (-18 / 20) / (np.sqrt(np.mean(x ** 2)) + 1e-9))
+    y = pb.Pedalboard([pb.Compressor(threshold_db=float(draw.uniform(-30, -16)), ratio=float(draw.uniform(2, 6)),
+                                     attack_ms=float(draw.uniform(2, 20)), release_ms=float(draw.uniform(50, 250)))]
+                      )(y[None, :].astype(np.float32), SR)[0]
+    y = y * (10 ** (draw.uniform(*MASTER_DB) / 20) / (np.sqrt(np.mean(y ** 2)) + 1e-9))
+    y = pb.Pedalboard([pb.Limiter(threshold_db=float(-draw.uniform(0.1, 1.5)), release_ms=float(draw.uniform(20, 200)))]
+                      )(y[None, :].astype(np.float32), SR)[0]
+    return np.clip(y, -0.999, 0.999).astype(np.float32)
 
 
 # The spoken voice's level against the music's (RMS, dB) with `--vocal`: from a voice under the
@@ -943,6 +972,8 @@ def build_group(args):
             if it.get('vocal_seed') is not None:
                 x = with_voice(x, it, tmp)
             x = augment(rng, x, distort=STYLES.get(style, {}).get('distort', False))
+            if it.get('master_seed') is not None:
+                x = mastered(x, it['master_seed'])
             rate = it.get('rate', SR)
             if rate != SR:
                 x = np.clip(at_rate(x, rate), -1, 1)
@@ -975,6 +1006,8 @@ def main():
                     help='fraction of excerpts written at 8, 11.025 or 12 kHz (low-rate and telephone files)')
     ap.add_argument('--vocal', type=float, default=0.0,
                     help='fraction of music excerpts with a spoken voice mixed over them (a lead vocal off the grid)')
+    ap.add_argument('--master', type=float, default=0.0,
+                    help='fraction of excerpts bus-compressed and limited at a loud level (mastered songs)')
     a = ap.parse_args()
     for tool in ('fluidsynth', 'espeak-ng') + (('timidity',) if a.freepats > 0 else ()):
         if subprocess.run(['which', tool], capture_output=True).returncode != 0:
@@ -983,7 +1016,7 @@ def main():
         sys.exit(f'make_data.py: {FREEPATS} is missing (Debian freepats)')
     os.makedirs(a.out, exist_ok=True)
     seed = a.seed if a.seed is not None else 20261201 if a.split == 'train' else 777
-    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix, a.lowrate, a.vocal)
+    items = plan(a.split, a.count, seed, a.only.split(',') if a.only else None, a.plucked, a.freepats, a.mix, a.lowrate, a.vocal, a.master)
     if a.prefix:
         for it in items:
             it['id'] = a.prefix + it['id'][len(a.split):]

@@ -54,16 +54,19 @@ class BeatTCN(nn.Module):
         return torch.sigmoid(self.out(h)).transpose(1, 2)   # (batch, frames, 2)
 
 
-def features(data, bench):
+def features(data, bench, at_level=False):
+    """Computes (once) the features of every wav in `data`; with `at_level`, read at the level
+    `seed beats` brings the input to (`AnalysisLevel`), kept in .lvl.npy files beside the others."""
     wavs = sorted(glob.glob(os.path.join(data, '*.wav')))
-    todo = [w for w in wavs if not os.path.exists(w[:-4] + '.npy')]
+    ext = '.lvl.npy' if at_level else '.npy'
+    todo = [w for w in wavs if not os.path.exists(w[:-4] + ext)]
     if todo:
         lst = os.path.join(data, 'features.list')
         with open(lst, 'w') as f:
             for w in todo:
-                f.write(f'{w}\t{w[:-4]}.npy\n')
+                f.write(f'{w}\t{w[:-4]}{ext}\n')
         print(f'train: features of {len(todo)} files through {bench}', flush=True)
-        subprocess.run([bench, '--beat-features', lst], check=True)
+        subprocess.run([bench, '--beat-features-at-level' if at_level else '--beat-features', lst], check=True)
     return wavs
 
 
@@ -79,10 +82,10 @@ def targets(label, frames):
     return y
 
 
-def load(data, bench):
+def load(data, bench, at_level=False):
     xs, ys, ids = [], [], []
-    for w in features(data, bench):
-        x = np.load(w[:-4] + '.npy')
+    for w in features(data, bench, at_level):
+        x = np.load(w[:-4] + ('.lvl.npy' if at_level else '.npy'))
         with open(w[:-4] + '.json') as f:
             label = json.load(f)
         xs.append(x)
@@ -183,6 +186,10 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--init', default=None,
                     help='start from this weight file (its normalisation and width too; --channels is ignored) instead of random weights: a fine-tune')
+    ap.add_argument('--negatives', type=int, default=1,
+                    help='draw each non-music excerpt this many times an epoch (keeps their activation low in a fine-tune)')
+    ap.add_argument('--at-level', action='store_true',
+                    help='read each excerpt at the level seed brings it to (AnalysisLevel), as seed beats does')
     ap.add_argument('--bench', default='Benchmarks/.build/release/seed-bench')
     ap.add_argument('--out', default='Sources/SeedPipeline/Resources/beat-tcn.safetensors')
     a = ap.parse_args()
@@ -198,11 +205,11 @@ def main():
         return
     if a.features_only:
         for d in a.data:
-            features(d, a.bench)
+            features(d, a.bench, a.at_level)
         return
     xs, ys, labels = [], [], []
     for d in a.data:
-        x, y, l = load(d, a.bench)
+        x, y, l = load(d, a.bench, a.at_level)
         xs += x; ys += y; labels += l
     nfeat = xs[0].shape[1]
     # 5% held out to watch the loss; the validation split (make_data.py --split valid) is scored
@@ -210,17 +217,18 @@ def main():
     order = np.random.permutation(len(xs))
     hold = set(order[:max(1, len(xs) // 20)].tolist())
     train = [i for i in range(len(xs)) if i not in hold]
+    train += [i for i in train if labels[i].get('category') == 'negative'] * (a.negatives - 1)
     if a.init:
         model, init_meta = load_model(a.init)
-        trained_on = f"{init_meta.get('trained_on', a.init)}; then {len(train)} excerpts from Training/make_data.py"
+        trained_on = f"{init_meta.get('trained_on', a.init)}; then {len(set(train))} excerpts from Training/make_data.py"
         epochs = f"{init_meta.get('epochs', '?')}+{a.epochs}"
     else:
-        allx = np.concatenate([xs[i] for i in train])
+        allx = np.concatenate([xs[i] for i in sorted(set(train))])
         model = BeatTCN(nfeat, a.channels)
         model.mean.copy_(torch.from_numpy(allx.mean(0)))
         model.scale.copy_(torch.from_numpy(1 / (allx.std(0) + 1e-3)))
         del allx
-        trained_on, epochs = f'{len(train)} excerpts from Training/make_data.py', str(a.epochs)
+        trained_on, epochs = f"{len(set(train))} excerpts from Training/make_data.py", str(a.epochs)
     params = sum(p.numel() for p in model.parameters())
     print(f'train: {len(train)} sequences, {len(hold)} held out, {nfeat} features, {params} parameters', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
