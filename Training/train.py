@@ -54,17 +54,21 @@ class BeatTCN(nn.Module):
         return torch.sigmoid(self.out(h)).transpose(1, 2)   # (batch, frames, 2)
 
 
+def feature_file(wav, at_level):
+    """Where `wav`'s features are kept: read at the level `seed beats` brings the input to
+    (`OnsetTrack.readAtAnalysisLevel`) in .lvl.npy files, beside the plain ones."""
+    return wav[:-4] + ('.lvl.npy' if at_level else '.npy')
+
+
 def features(data, bench, at_level=False):
-    """Computes (once) the features of every wav in `data`; with `at_level`, read at the level
-    `seed beats` brings the input to (`AnalysisLevel`), kept in .lvl.npy files beside the others."""
+    """Computes (once) the features of every wav in `data` (see `feature_file`)."""
     wavs = sorted(glob.glob(os.path.join(data, '*.wav')))
-    ext = '.lvl.npy' if at_level else '.npy'
-    todo = [w for w in wavs if not os.path.exists(w[:-4] + ext)]
+    todo = [w for w in wavs if not os.path.exists(feature_file(w, at_level))]
     if todo:
         lst = os.path.join(data, 'features.list')
         with open(lst, 'w') as f:
             for w in todo:
-                f.write(f'{w}\t{w[:-4]}{ext}\n')
+                f.write(f'{w}\t{feature_file(w, at_level)}\n')
         print(f'train: features of {len(todo)} files through {bench}', flush=True)
         subprocess.run([bench, '--beat-features-at-level' if at_level else '--beat-features', lst], check=True)
     return wavs
@@ -85,7 +89,7 @@ def targets(label, frames):
 def load(data, bench, at_level=False):
     xs, ys, ids = [], [], []
     for w in features(data, bench, at_level):
-        x = np.load(w[:-4] + ('.lvl.npy' if at_level else '.npy'))
+        x = np.load(feature_file(w, at_level))
         with open(w[:-4] + '.json') as f:
             label = json.load(f)
         xs.append(x)

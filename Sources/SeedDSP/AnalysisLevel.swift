@@ -75,6 +75,26 @@ public struct AnalysisLevel: Sendable {
     }
 }
 
+extension OnsetTrack {
+    /// Reads the band features (and the log bands in them) at the level `BeatActivationStream`
+    /// reads an input of at most one chunk (two minutes) at, in place, and returns that gain:
+    /// `Training/train.py --at-level` trains on exactly what `seed beats` hears. Needs `energy`
+    /// (`OnsetStrengthExtractor(keepsBands: true)`); without it the gain is 1.
+    @discardableResult
+    public mutating func readAtAnalysisLevel() -> Float {
+        var level = AnalysisLevel(fps: fps)
+        level.add(energy)
+        let gain = level.gain
+        guard gain != 1, count > 0, !bands.isEmpty else { return 1 }
+        let bandCount = bands.count / count / 2
+        let frames = count
+        bands.withUnsafeMutableBufferPointer {
+            rescaleBandFeatures($0, frames: frames, bands: bandCount, gain: gain, previous: nil)
+        }
+        return gain
+    }
+}
+
 /// `frames` frames of band features (`OnsetStrengthExtractor`: `bands` log band magnitudes
 /// log(1 + x), then their positive SuperFlux differences), in place, as the extractor would have
 /// computed them from the input scaled by `gain`: x is linear in the signal, so each log band v

@@ -66,6 +66,44 @@ final class AnalysisLevelTests: XCTestCase {
         }
     }
 
+    /// Training's features (`readAtAnalysisLevel`, through `seed-bench --beat-features-at-level`)
+    /// are what the stream feeds the network for an input of one chunk, quiet or loud.
+    func testATrackReadAtItsLevelIsWhatTheStreamHears() throws {
+        let net = TestFiles.beatNetworks[0]
+        var pattern = DrumPattern(bpm: 100)
+        pattern.seconds = 20
+        let music = pattern.render(rate: rate).samples
+        for scale: Float in [0.003, 4] {
+            var track = frames(music.map { $0 * scale })
+            let stream = BeatActivationStream(networks: [net], fps: track.fps)
+            var streamed = stream.push(track.bands, energy: track.energy)
+            streamed += stream.finish()
+            let gain = track.readAtAnalysisLevel()
+            XCTAssertEqual(gain, try XCTUnwrap(stream.gain), "scale \(scale)")
+            XCTAssertTrue(scale < 1 ? gain > 10 : gain < 0.5, "scale \(scale): gain \(gain)")
+            let whole = track.bands.withUnsafeBufferPointer { net.run($0, frames: track.count) }
+            let n = BeatActivationStream.outputsPerFrame
+            XCTAssertEqual(streamed.count / n, whole.count / 2)
+            var worst: Float = 0
+            for t in 0..<min(streamed.count / n, whole.count / 2) {
+                worst = max(worst, abs(streamed[n * t] - whole[2 * t]), abs(streamed[n * t + 1] - whole[2 * t + 1]))
+            }
+            XCTAssertLessThan(worst, 1e-4, "scale \(scale)")
+        }
+        // Within the range the features are left as they are, and so are a track's without energy.
+        let own = try XCTUnwrap(level(music).levelDB)
+        let mid = (AnalysisLevel.targetRange.lowerBound + AnalysisLevel.targetRange.upperBound) / 2
+        let inRange = frames(music.map { $0 * Float(pow(10, (mid - own) / 20)) })
+        var noEnergy = frames(music.map { $0 * 0.003 })
+        noEnergy.energy = []
+        for var track in [inRange, noEnergy] {
+            let before = track.bands
+            XCTAssertEqual(track.readAtAnalysisLevel(), 1)
+            XCTAssertEqual(track.bands, before)
+        }
+
+    }
+
     func testAStreamReadsAQuietInputAtItsGainAcrossChunks() throws {
         let net = TestFiles.beatNetworks[0]
         var pattern = DrumPattern(bpm: 100)

@@ -36,26 +36,16 @@ if args.count == 3, args[1] == "--odf" {
 // Development aid for Training/: `seed-bench --beat-features LIST` reads lines `IN<TAB>OUT.npy` and
 // writes each input's beat-network features (frames × features, float32 .npy), through the same
 // extractor `seed beats` runs, so the network is trained on exactly what it sees at run time.
-// `--beat-features-at-level LIST` also brings each input to the level `seed beats` reads it at
-// (`AnalysisLevel`, over the whole input: training excerpts are shorter than one stream chunk).
+// `--beat-features-at-level LIST` also reads each input at the level `seed beats` reads it at
+// (`OnsetTrack.readAtAnalysisLevel`: training excerpts are shorter than one stream chunk).
 if args.count == 3, args[1] == "--beat-features" || args[1] == "--beat-features-at-level" {
     for line in try String(contentsOfFile: args[2], encoding: .utf8).split(separator: "\n") {
         let parts = line.split(separator: "\t").map(String.init)
         guard parts.count == 2 else { continue }
-        let track = try onsetTrack(try AudioOpener.open(parts[0]), keepsBands: true)
+        var track = try onsetTrack(try AudioOpener.open(parts[0]), keepsBands: true)
+        if args[1] == "--beat-features-at-level" { track.readAtAnalysisLevel() }
         let width = track.count > 0 ? track.bands.count / track.count : 0
-        var bands = track.bands
-        if args[1] == "--beat-features-at-level", width > 0 {
-            var level = AnalysisLevel(fps: track.fps)
-            level.add(track.energy)
-            let gain = level.gain
-            if gain != 1 {
-                bands.withUnsafeMutableBufferPointer {
-                    rescaleBandFeatures($0, frames: track.count, bands: width / 2, gain: gain, previous: nil)
-                }
-            }
-        }
-        try writeNpy(bands, rows: track.count, columns: width, to: parts[1])
+        try writeNpy(track.bands, rows: track.count, columns: width, to: parts[1])
     }
     exit(0)
 }
