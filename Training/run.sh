@@ -3,7 +3,9 @@
 # (Training/make_data.py), computes its features with seed's own extractor, trains
 # (Training/train.py), writes Sources/SeedPipeline/Resources/beat-tcn.safetensors and
 # beat-tcn-b.safetensors and records their sha256 in Sources/SeedPipeline/BeatModel.swift and
-# Training/README.md. About two and a half hours on 2 cores.
+# Training/README.md, then fits the steady-beat decision to the new networks
+# (Training/fit_decision.py, into Sources/SeedDSP/SteadyBeatDecision.swift). About three and a
+# quarter hours on 2 cores.
 #   bash Training/run.sh [DATA_DIR]      # default /tmp/seed-beat-data
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,4 +52,11 @@ for name in beat-tcn beat-tcn-b; do
   sed -i "s/^- $name.safetensors sha256: \`[0-9a-f]*\`/- $name.safetensors sha256: \`$sum\`/" Training/README.md
   echo "run.sh: $res/$name.safetensors sha256 $sum (recorded in BeatModel.swift)"
 done
+# The steady-beat decision, fitted to these networks' activations on excerpts neither of them
+# trained on, half of them loud masters (the failure it answers), with seed-bench rebuilt on the
+# new weights.
+python3 Training/make_data.py "$data/fit-a" --count 1400 --seed 3434 --prefix ma --master 0.5
+python3 Training/make_data.py "$data/fit-b" --count 1400 --seed 3435 --prefix mb --master 0.5 --freepats 0.3 --plucked 0.25
+(cd Benchmarks && swift build -c release --product seed-bench 2>&1 | grep -E "error|warning: unre" || true)
+python3 Training/fit_decision.py "$data/fit-a" "$data/fit-b" --write
 echo "run.sh: score with Training/score.py on $data/dev (development), then $data/valid and $data/pluckvalid (checks only)"

@@ -26,7 +26,7 @@ public struct TempoSegment: Sendable, Codable, Equatable {
 public struct BeatAnalysis: Sendable, Codable {
     /// Overall tempo (median beat interval), BPM; 0 when no steady beat was found.
     public var bpm: Double
-    /// 0...1: how clearly the beats stand out in the onset function.
+    /// 0...1: the steady-beat decision's probability that there is a steady beat (`steady` from 0.5).
     public var confidence: Double
     public var beatsPerBar: Int
     public var beats: [Beat]
@@ -37,6 +37,8 @@ public struct BeatAnalysis: Sendable, Codable {
     public var steady: Bool
     /// True when each beat is a dotted quarter of three eighths (6/8, 9/8, 12/8).
     public var compound = false
+    /// What the steady-beat decision read (nil where no beats were decoded at all).
+    public var cues: SteadyBeatCues? = nil
 
     /// The time signature a musician would write: 6/8 or 12/8 for a compound meter, 7/8 for 7
     /// beats (counted in eighths far more often than in quarters), else beats per bar over 4.

@@ -129,9 +129,14 @@ public final class BeatTracker {
         while let b = kept.last, b.heard < BeatDecision.presentActivation { kept.removeLast() }
         guard kept.count >= 4 else { return none }
 
-        let decision = BeatDecision(atBeats: kept.map(\.activation))
+        // Whether the beats are a steady beat: how strongly the networks fire at them, and how
+        // strongly their activation repeats at the beat period over the whole input.
+        let period = medianInterval(kept.map(\.frame)[...])
+        let decision = BeatDecision(atBeats: kept.map(\.activation),
+                                    periodicity: beatPeriodicity(autocorrelation.unbiased, mean: autocorrelation.mean, period: period))
         guard decision.steady else {
-            return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false)
+            return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false,
+                                cues: decision.cues)
         }
         // The metrical level (MetricalLevel.swift): where every other beat is much weaker the
         // decoder took in the off-beat eighths; a compound meter's eighths become its dotted
@@ -164,7 +169,7 @@ public final class BeatTracker {
         }
         let bpm = typicalBPM(times)
         return BeatAnalysis(bpm: bpm, confidence: decision.confidence, beatsPerBar: meter.beatsPerBar, beats: result,
-                            tempoCurve: tempoCurve(times), steady: true, compound: compound)
+                            tempoCurve: tempoCurve(times), steady: true, compound: compound, cues: decision.cues)
     }
 
     /// Every `step`-th beat from `phase` on, or nil where that tempo is below `floor`.
@@ -253,29 +258,5 @@ public final class BeatTracker {
             bandFrames.removeFirst(bandDrop * bandCount)
             bandBase += bandDrop
         }
-    }
-}
-
-/// Whether the decoded beats are a steady beat: the network fires at most of them. Music with a
-/// pulse gives beat activations well over 0.1 at its beats (0.5-0.9 on most); noise, speech,
-/// room sounds and free-time singing give the decoder nothing to lock to, and the beats it still
-/// places find activations near 0 (under 0.09 on the development material, 0.04 for most).
-struct BeatDecision {
-    /// A beat whose activation peak is below this has no evidence (it only continues the pulse).
-    static let presentActivation: Float = 0.1
-    /// A steady beat needs evidence at its median beat: at least half its beats are heard.
-    static let threshold = Double(presentActivation)
-    /// Weight of the tempo prior per beat (log salience); on the development set 0 to 4 change
-    /// F by under 0.02, the network's activation carries the metrical level.
-    static let priorWeight: Float = 1
-
-    /// The median activation at the beats: the decision's confidence, 0...1.
-    var confidence: Double
-    var steady: Bool
-
-    init(atBeats: [Float]) {
-        let sorted = atBeats.sorted()
-        confidence = Double(sorted[sorted.count / 2])
-        steady = confidence >= Self.threshold
     }
 }

@@ -101,7 +101,7 @@ func runsAtTwiceANeighbour(_ frames: [Int], stretches: [Range<Int>]) -> [Bool] {
 }
 
 /// The median interval between consecutive beat frames, 0 for fewer than two.
-private func medianInterval(_ frames: ArraySlice<Int>) -> Double {
+func medianInterval(_ frames: ArraySlice<Int>) -> Double {
     let d = zip(frames.dropFirst(), frames).map { Double($0 - $1) }.sorted()
     return d.isEmpty ? 0 : d[d.count / 2]
 }

@@ -8,6 +8,7 @@ public struct OnsetAutocorrelation: Sendable {
     /// Frames pushed so far.
     public private(set) var count = 0
     private var sums: [Float]
+    private var total: Double = 0
     // Linear history; the newest `maxLag` frames move to the front when it fills.
     private var history: [Float]
     private var filled = 0
@@ -31,6 +32,7 @@ public struct OnsetAutocorrelation: Sendable {
                         filled = keep
                     }
                     h[filled] = value
+                    total += Double(value)
                     let top = min(lags, seen)
                     let newest = filled
                     for lag in 0...top { s[lag] += h[newest - lag] * value }
@@ -41,6 +43,9 @@ public struct OnsetAutocorrelation: Sendable {
         }
         count = seen
     }
+
+    /// The mean of the frames pushed so far (0 before any).
+    public var mean: Float { count > 0 ? Float(total / Double(count)) : 0 }
 
     /// Unbiased autocorrelation r[0...maxLag]: each lag's sum over its number of products
     /// (long lags have fewer); lags at or beyond the input's length are 0.

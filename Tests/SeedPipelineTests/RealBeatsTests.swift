@@ -78,6 +78,22 @@ final class RealBeatsTests: XCTestCase {
         if checked == 0 { throw XCTSkip("../shared/testdata is not beside this checkout") }
     }
 
+    /// Free-time singing made loud as a master is (compressed, limited, at -9 dBFS RMS): the
+    /// compression brings its notes forward and the networks fire at half the beats the decoder
+    /// follows through them (median activation 0.18, which passed the old evidence-only rule), but
+    /// the activation does not repeat at that beat period, so the decision has no steady beat.
+    /// The same recording as sung, and music mastered alike, are in the tests above and beside.
+    func testALoudMasterOfFreeTimeSingingHasNoSteadyBeat() throws {
+        let a = try beats(TestFiles.testdata("recordings/vocadito_10_mastered.ogg"))
+        print(String(format: "vocadito_10 mastered: steady %@, confidence %.2f, evidence %.2f, periodicity %.2f over %d beats",
+                     a.steady ? "yes" : "no", a.confidence, a.cues?.evidence ?? -1, a.cues?.periodicity ?? -1, a.cues?.beats ?? 0))
+        XCTAssertFalse(a.steady)
+        XCTAssertTrue(a.beats.isEmpty)
+        // The networks do fire there, past the 0.1 the old evidence-only rule asked: it is the
+        // periodicity that decides, not silence.
+        XCTAssertGreaterThan(a.cues?.evidence ?? 0, 0.1)
+    }
+
     /// Speech 20 dB quieter than recorded (a far-off voice, -40 to -45 dBFS) and free-time singing
     /// 20 dB louder (+3 dBFS, unclipped: a loud master) still have no steady beat. Read at those
     /// levels as they are, the networks fire on syllables and notes: 23 and 10 beats on the speech,

@@ -50,6 +50,18 @@ if args.count == 3, args[1] == "--beat-features" || args[1] == "--beat-features-
     exit(0)
 }
 
+// Development aid for Training/fit_decision.py: `seed-bench --steady-cues LIST` reads one audio
+// path a line and prints, tab-separated, the path and what `seed beats`' steady-beat decision
+// reads there (`SteadyBeatCues`: evidence, periodicity, beats; "-" where no beats were decoded).
+if args.count == 3, args[1] == "--steady-cues" {
+    for path in try String(contentsOfFile: args[2], encoding: .utf8).split(separator: "\n").map(String.init) where !path.isEmpty {
+        let a = try analyzeBeats(try AudioOpener.open(path))
+        let cues = a.cues.map { String(format: "%.6f\t%.6f\t%d", $0.evidence, $0.periodicity, $0.beats) } ?? "-\t-\t-"
+        print("\(path)\t\(cues)")
+    }
+    exit(0)
+}
+
 /// NumPy's .npy format, version 1.0, little-endian float32, C order.
 func writeNpy(_ values: [Float], rows: Int, columns: Int, to path: String) throws {
     var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
