@@ -79,11 +79,15 @@ public final class BeatActivationNetwork: @unchecked Sendable {
         let width = t + 2 * pad                               // padded row length of `h`
         let tile = min(t, Self.tile)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: f * (t + 2))
-        let h = UnsafeMutablePointer<Float>.allocate(capacity: c * width)
+        // The hidden state, in two buffers: each layer reads one and writes the other, so its
+        // tiles can finish their frames (ELU, residual) while other tiles still read their inputs.
+        var h = UnsafeMutablePointer<Float>.allocate(capacity: c * width)
+        var next = UnsafeMutablePointer<Float>.allocate(capacity: c * width)
         let tmp = UnsafeMutablePointer<Float>.allocate(capacity: c * t)
-        defer { x.deallocate(); h.deallocate(); tmp.deallocate() }
+        defer { x.deallocate(); h.deallocate(); next.deallocate(); tmp.deallocate() }
         x.initialize(repeating: 0, count: f * (t + 2))
         h.initialize(repeating: 0, count: c * width)
+        next.initialize(repeating: 0, count: c * width)
         // Normalized input, channel-major, zero-padded.
         for i in 0..<t {
             for j in 0..<f { x[j * (t + 2) + 1 + i] = (input[i * f + j] - mean[j]) * scale[j] }
@@ -91,10 +95,12 @@ public final class BeatActivationNetwork: @unchecked Sendable {
         // One convolution as one matrix product per tile of frames: the taps' shifted rows are
         // gathered into `col` (taps × input channels, tile), so the product's inner dimension is
         // taps × channels rather than a product per tap over only the channels. Tiles run on every
-        // core, each product on one BLAS thread (BLAS's own threads would spin against seed's).
+        // core, each product on one BLAS thread (BLAS's own threads would spin against seed's),
+        // and each tile then writes its frames of the next state: ELU of the product, plus the
+        // state before where the layer is residual.
         let tiles = (t + tile - 1) / tile
         func convolve(_ src: UnsafeMutablePointer<Float>, rowLength: Int, padding: Int, inputs: Int, taps: Int, dilation: Int,
-                      weights: [Float], bias: [Float]) {
+                      weights: [Float], bias: [Float], residual: UnsafeMutablePointer<Float>?, into dst: UnsafeMutablePointer<Float>) {
             let k = taps * inputs
             DispatchQueue.concurrentPerform(iterations: tiles) { index in
                 let from = index * tile
@@ -112,19 +118,23 @@ public final class BeatActivationNetwork: @unchecked Sendable {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(k), 1,
                                 w.baseAddress, Int32(k), col, Int32(n), 1, tmp + from, Int32(t))
                 }
+                for ch in 0..<c {
+                    let product = tmp + ch * t + from, out = dst + ch * width + pad + from
+                    if let residual {
+                        let before = residual + ch * width + pad + from
+                        for i in 0..<n { out[i] = before[i] + elu(product[i]) }
+                    } else {
+                        for i in 0..<n { out[i] = elu(product[i]) }
+                    }
+                }
             }
         }
-        convolve(x, rowLength: t + 2, padding: 1, inputs: f, taps: 3, dilation: 1, weights: front, bias: frontBias)
-        for ch in 0..<c {
-            let src = tmp + ch * t, dst = h + ch * width + pad
-            for i in 0..<t { dst[i] = elu(src[i]) }
-        }
+        convolve(x, rowLength: t + 2, padding: 1, inputs: f, taps: 3, dilation: 1, weights: front, bias: frontBias,
+                 residual: nil, into: h)
         for (l, d) in dilations.enumerated() {
-            convolve(h, rowLength: width, padding: pad, inputs: c, taps: kernel, dilation: d, weights: layers[l], bias: layerBias[l])
-            for ch in 0..<c {
-                let src = tmp + ch * t, dst = h + ch * width + pad
-                for i in 0..<t { dst[i] += elu(src[i]) }
-            }
+            convolve(h, rowLength: width, padding: pad, inputs: c, taps: kernel, dilation: d, weights: layers[l], bias: layerBias[l],
+                     residual: h, into: next)
+            swap(&h, &next)
         }
         let o = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t)
         defer { o.deallocate() }
