@@ -30,12 +30,12 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SWIFT = os.path.join(HERE, '..', 'Sources', 'SeedDSP', 'SteadyBeatDecision.swift')
 OLD_THRESHOLD = 0.1
-FLOOR = 0.005        # BeatDecision.evidenceFloor
-MINIMUM = 0.05       # BeatDecision.minimumEvidence
+MINIMUM = 0.05       # BeatDecision.minimumEvidence, for the counts printed
 
 
 def cues(bench, wavs, jobs=2):
-    """{path: (evidence, excess periodicity)} for the inputs where beats were decoded."""
+    """{path: (evidence, ln evidence, excess periodicity)} for the inputs where beats were decoded:
+    the decision's cues as `seed-bench --steady-cues` prints them (`SteadyBeatCues`)."""
     parts = [wavs[i::jobs] for i in range(jobs)]
     procs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -49,10 +49,9 @@ def cues(bench, wavs, jobs=2):
             if p.returncode != 0:
                 sys.exit('seed-bench --steady-cues failed')
             for line in text.splitlines():
-                path, e, q, n = line.split('\t')
-                if e != '-':
-                    # SteadyBeatCues.excessPeriodicity
-                    out[path] = (float(e), float(q) - 1 / max(1, int(n)) ** 0.5)
+                path, *values = line.split('\t')
+                if values[0] != '-':
+                    out[path] = tuple(float(v) for v in values)
     return out
 
 
@@ -88,7 +87,7 @@ def main():
     paths = sorted(found)
     y = np.array([1.0 if labels[p] else 0.0 for p in paths])
     e = np.array([found[p][0] for p in paths])
-    x = np.column_stack([np.log(np.maximum(e, FLOOR)), [found[p][1] for p in paths]])
+    x = np.array([found[p][1:] for p in paths])
     music, other = y == 1, y == 0
     weight = np.where(music, 0.5 / music.sum(), 0.5 / other.sum()) * len(y)
     w, _ = fit_logistic(x, y, weight)

@@ -96,11 +96,11 @@ public final class BeatActivationNetwork: @unchecked Sendable {
         // gathered into `col` (taps × input channels, tile), so the product's inner dimension is
         // taps × channels rather than a product per tap over only the channels. Tiles run on every
         // core, each product on one BLAS thread (BLAS's own threads would spin against seed's),
-        // and each tile then writes its frames of the next state: ELU of the product, plus the
-        // state before where the layer is residual.
+        // and each tile then writes its frames of the next state into `dst`: ELU of the product,
+        // plus the layer's input where the layer is residual (its input and output share a layout).
         let tiles = (t + tile - 1) / tile
         func convolve(_ src: UnsafeMutablePointer<Float>, rowLength: Int, padding: Int, inputs: Int, taps: Int, dilation: Int,
-                      weights: [Float], bias: [Float], residual: UnsafeMutablePointer<Float>?, into dst: UnsafeMutablePointer<Float>) {
+                      weights: [Float], bias: [Float], residual: Bool, into dst: UnsafeMutablePointer<Float>) {
             let k = taps * inputs
             DispatchQueue.concurrentPerform(iterations: tiles) { index in
                 let from = index * tile
@@ -120,8 +120,8 @@ public final class BeatActivationNetwork: @unchecked Sendable {
                 }
                 for ch in 0..<c {
                     let product = tmp + ch * t + from, out = dst + ch * width + pad + from
-                    if let residual {
-                        let before = residual + ch * width + pad + from
+                    if residual {
+                        let before = src + ch * rowLength + padding + from
                         for i in 0..<n { out[i] = before[i] + elu(product[i]) }
                     } else {
                         for i in 0..<n { out[i] = elu(product[i]) }
@@ -130,10 +130,10 @@ public final class BeatActivationNetwork: @unchecked Sendable {
             }
         }
         convolve(x, rowLength: t + 2, padding: 1, inputs: f, taps: 3, dilation: 1, weights: front, bias: frontBias,
-                 residual: nil, into: h)
+                 residual: false, into: h)
         for (l, d) in dilations.enumerated() {
             convolve(h, rowLength: width, padding: pad, inputs: c, taps: kernel, dilation: d, weights: layers[l], bias: layerBias[l],
-                     residual: h, into: next)
+                     residual: true, into: next)
             swap(&h, &next)
         }
         let o = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t)

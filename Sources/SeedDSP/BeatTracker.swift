@@ -128,12 +128,13 @@ public final class BeatTracker {
         while let b = kept.first, b.heard < BeatDecision.presentActivation { kept.removeFirst() }
         while let b = kept.last, b.heard < BeatDecision.presentActivation { kept.removeLast() }
         guard kept.count >= 4 else { return none }
+        let tracked = Array(kept)
+        let frames = tracked.map(\.frame)
 
         // Whether the beats are a steady beat: how strongly the networks fire at them, and how
         // strongly their activation repeats at the beat period over the whole input.
-        let period = medianInterval(kept.map(\.frame)[...])
-        let decision = BeatDecision(atBeats: kept.map(\.activation),
-                                    periodicity: beatPeriodicity(autocorrelation.unbiased, mean: autocorrelation.mean, period: period))
+        let decision = BeatDecision(atBeats: tracked.map(\.activation),
+                                    periodicity: beatPeriodicity(autocorrelation, period: medianInterval(frames[...])))
         guard decision.steady else {
             return BeatAnalysis(bpm: 0, confidence: decision.confidence, beatsPerBar: 0, beats: [], tempoCurve: [], steady: false,
                                 cues: decision.cues)
@@ -145,9 +146,7 @@ public final class BeatTracker {
         // new tempo is in range: `minBPM` for a halved level, `minCompoundBPM` for dotted quarters.
         // Halving is checked in each stretch of one tempo level (`levelStretches`), on less
         // evidence where the stretch beside it runs at half its tempo.
-        let tracked = Array(kept)
         var pulse: [Tracked] = [], compound = false
-        let frames = tracked.map(\.frame)
         let stretches = levelStretches(frames)
         for (stretch, besideHalf) in zip(stretches, runsAtTwiceANeighbour(frames, stretches: stretches)) {
             let part = Array(tracked[stretch])

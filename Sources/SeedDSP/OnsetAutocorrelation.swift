@@ -45,7 +45,19 @@ public struct OnsetAutocorrelation: Sendable {
     }
 
     /// The mean of the frames pushed so far (0 before any).
-    public var mean: Float { count > 0 ? Float(total / Double(count)) : 0 }
+    var mean: Float { count > 0 ? Float(total / Double(count)) : 0 }
+
+    /// The autocorrelation at `lag` with the mean removed, over the variance (the correlation of
+    /// the input with itself `lag` frames on, -1...1); 0 for a lag past the input or `maxLag`, and
+    /// for a flat input, whose variance is rounding error in single precision (under 10⁻⁴ of
+    /// its power).
+    public func normalized(atLag lag: Int) -> Float {
+        guard lag >= 0, lag <= maxLag, count - lag > 0 else { return 0 }
+        let power = sums[0] / Float(count), square = mean * mean
+        let variance = power - square
+        guard variance > 1e-4 * power else { return 0 }
+        return (sums[lag] / Float(count - lag) - square) / variance
+    }
 
     /// Unbiased autocorrelation r[0...maxLag]: each lag's sum over its number of products
     /// (long lags have fewer); lags at or beyond the input's length are 0.

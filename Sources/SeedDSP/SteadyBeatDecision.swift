@@ -10,11 +10,9 @@ public struct SteadyBeatCues: Sendable, Codable, Equatable {
     public var periodicity: Double
     /// The decoded beats the two are read over.
     public var beats: Int
-    public init(evidence: Double, periodicity: Double, beats: Int) {
-        self.evidence = evidence
-        self.periodicity = periodicity
-        self.beats = beats
-    }
+
+    /// ln(evidence), the model's first input; evidence under 0.005 counts as 0.005 (ln 0 is unbounded).
+    public var logEvidence: Double { log(max(evidence, 0.005)) }
 
     /// The periodicity beyond what chance gives over this many beats. Where the activation has
     /// no pulse, the periodicity at the period the decoder chose spreads as 1/√beats (its 90th
@@ -40,16 +38,14 @@ struct BeatDecision {
     /// F by under 0.02, the network's activation carries the metrical level.
     static let priorWeight: Float = 1
 
-    /// The fitted model: log-odds = evidenceWeight · ln(evidence) + periodicityWeight · excess periodicity + bias.
+    /// The fitted model: log-odds = evidenceWeight · `logEvidence` + periodicityWeight · `excessPeriodicity` + bias.
     static let evidenceWeight = 2.93
     static let periodicityWeight = 11.70
     static let bias = 6.79
-    /// The evidence below which every decision is the same (ln 0 is unbounded).
-    static let evidenceFloor = 0.005
-    /// The least evidence a steady beat may have, whatever its periodicity: the fit saw no music
-    /// accepted below 0.058 (and no excerpt below 0.05 that the periodicity should accept), so
-    /// below this the model would be extrapolating. Under it the log-odds are capped at
-    /// ln(evidence / minimumEvidence), which is negative and meets the model at the bound.
+    /// The least evidence a steady beat may have, whatever its periodicity: the fit accepted no
+    /// music below 0.066 (and one non-music excerpt, at 0.058), so below this the model would be
+    /// extrapolating. Under it the log-odds are capped at ln(evidence / minimumEvidence), which
+    /// is negative and meets the model at the bound.
     static let minimumEvidence = 0.05
 
     /// P(steady beat), 0...1.
@@ -60,29 +56,18 @@ struct BeatDecision {
     init(atBeats: [Float], periodicity: Float) {
         let sorted = atBeats.sorted()
         cues = SteadyBeatCues(evidence: Double(sorted[sorted.count / 2]), periodicity: Double(periodicity), beats: atBeats.count)
-        var logOdds = Self.evidenceWeight * log(max(cues.evidence, Self.evidenceFloor))
-            + Self.periodicityWeight * cues.excessPeriodicity + Self.bias
-        if cues.evidence < Self.minimumEvidence {
-            logOdds = min(logOdds, log(max(cues.evidence, Self.evidenceFloor) / Self.minimumEvidence))
-        }
+        var logOdds = Self.evidenceWeight * cues.logEvidence + Self.periodicityWeight * cues.excessPeriodicity + Self.bias
+        if cues.evidence < Self.minimumEvidence { logOdds = min(logOdds, cues.logEvidence - log(Self.minimumEvidence)) }
         confidence = 1 / (1 + exp(-logOdds))
         steady = logOdds >= 0
     }
 }
 
-/// The autocorrelation `r` (unbiased, of a sequence with mean `mean`) at `period` frames, the
-/// mean removed and divided by the variance: the best of the lags within 2 frames of the period
-/// (a beat seldom lasts a whole number of frames, and tempo drifts). 0 where the sequence is flat
-/// (its variance under 10⁻⁴ of its power).
-func beatPeriodicity(_ r: [Float], mean: Float, period: Double) -> Float {
+/// How strongly `autocorrelation`'s input repeats at `period` frames: its normalised
+/// autocorrelation (`OnsetAutocorrelation.normalized`), the best of the lags within 2 frames of
+/// the period (a beat seldom lasts a whole number of frames, and tempo drifts).
+func beatPeriodicity(_ autocorrelation: OnsetAutocorrelation, period: Double) -> Float {
     let p = Int(period.rounded())
-    let power = r.first ?? 0
-    let variance = power - mean * mean
-    // A flat sequence's variance is rounding error in single precision, and so would its ratio be.
-    guard variance > 1e-4 * power, p > 0 else { return 0 }
-    var best = -Float.infinity
-    for lag in max(1, p - 2)...(p + 2) where lag < r.count {
-        best = max(best, (r[lag] - mean * mean) / variance)
-    }
-    return best.isFinite ? best : 0
+    guard p > 0 else { return 0 }
+    return (max(1, p - 2)...(p + 2)).map { autocorrelation.normalized(atLag: $0) }.max()!
 }

@@ -18,7 +18,7 @@ private func bumps(at frames: [Int], count: Int, height: Float = 0.6) -> [Float]
 private func periodicity(_ a: [Float], period: Double) -> Float {
     var r = OnsetAutocorrelation(maxLag: 200)
     a.withUnsafeBufferPointer { r.push($0) }
-    return beatPeriodicity(r.unbiased, mean: r.mean, period: period)
+    return beatPeriodicity(r, period: period)
 }
 
 /// The steady-beat decision: the activation at the decoded beats, and whether it repeats at the
@@ -41,7 +41,7 @@ final class SteadyBeatDecisionTests: XCTestCase {
         XCTAssertEqual(periodicity([Float](repeating: 0, count: 500), period: 50), 0)
     }
 
-    func testTheStreamedMeanIsTheInputsMean() {
+    func testTheStreamedMeanAndNormalisedAutocorrelationAreTheInputs() {
         var random = SeededRandom(seed: 21)
         let x = (0..<10_000).map { _ in Float(random.nextSigned() + 1) / 2 }
         var r = OnsetAutocorrelation(maxLag: 100)
@@ -51,8 +51,19 @@ final class SteadyBeatDecisionTests: XCTestCase {
             x[from..<(from + size)].withUnsafeBufferPointer { r.push($0) }
             from += size
         }
-        XCTAssertEqual(Double(r.mean), x.reduce(0.0) { $0 + Double($1) } / Double(x.count), accuracy: 1e-5)
+        let mean = x.reduce(0.0) { $0 + Double($1) } / Double(x.count)
+        XCTAssertEqual(Double(r.mean), mean, accuracy: 1e-5)
         XCTAssertEqual(OnsetAutocorrelation(maxLag: 10).mean, 0)
+        // The normalised autocorrelation: the mean product `lag` frames apart, less the squared
+        // mean, over the variance, computed directly.
+        let variance = x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(x.count) - mean * mean
+        for lag in [0, 1, 37, 100] {
+            var sum = 0.0
+            for i in 0..<(x.count - lag) { sum += Double(x[i]) * Double(x[i + lag]) }
+            XCTAssertEqual(Double(r.normalized(atLag: lag)), (sum / Double(x.count - lag) - mean * mean) / variance,
+                           accuracy: 1e-3, "lag \(lag)")
+        }
+        XCTAssertEqual(r.normalized(atLag: 101), 0, "past maxLag")
     }
 
     /// Both directions at the same evidence: a median activation the old rule (0.1) would have

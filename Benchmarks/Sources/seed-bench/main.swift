@@ -52,11 +52,12 @@ if args.count == 3, args[1] == "--beat-features" || args[1] == "--beat-features-
 
 // Development aid for Training/fit_decision.py: `seed-bench --steady-cues LIST` reads one audio
 // path a line and prints, tab-separated, the path and what `seed beats`' steady-beat decision
-// reads there (`SteadyBeatCues`: evidence, periodicity, beats; "-" where no beats were decoded).
+// reads there (`SteadyBeatCues`): the evidence, then the model's two inputs, `logEvidence` and
+// `excessPeriodicity` ("-" where no beats were decoded), so the fit reads what the decision reads.
 if args.count == 3, args[1] == "--steady-cues" {
     for path in try String(contentsOfFile: args[2], encoding: .utf8).split(separator: "\n").map(String.init) where !path.isEmpty {
         let a = try analyzeBeats(try AudioOpener.open(path))
-        let cues = a.cues.map { String(format: "%.6f\t%.6f\t%d", $0.evidence, $0.periodicity, $0.beats) } ?? "-\t-\t-"
+        let cues = a.cues.map { String(format: "%.6f\t%.6f\t%.6f", $0.evidence, $0.logEvidence, $0.excessPeriodicity) } ?? "-\t-\t-"
         print("\(path)\t\(cues)")
     }
     exit(0)
